@@ -1,0 +1,55 @@
+# Two commands do everything on a fresh machine: `make book` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+HTML := _build/html
+export PYTHONHASHSEED := 0
+# Chapters draw charts with the book's own shipped scripts (companion.charts reads this).
+export COMPANION_CHART_RENDERER := book
+
+.PHONY: book test lab serve zip clean install lock help
+
+help:
+	@echo "make book    build the book into $(HTML) (creates $(VENV), installs, executes every chapter)"
+	@echo "make test    run the whole test suite (builds the book first if needed)"
+	@echo "make lab     JupyterLab with the chapters opening as notebooks"
+	@echo "make serve   serve $(HTML) on http://127.0.0.1:8000/"
+	@echo "make lock    re-resolve requirements.lock from pyproject.toml (needs network)"
+
+install: $(STAMP) $(NPM_STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --editable .
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp jupyter/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+book: install
+	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+test: install
+	$(BIN)/python -m pytest
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=. book/
+
+serve:
+	@test -f $(HTML)/index.html || { echo "No $(HTML)/index.html: run 'make book' first."; exit 1; }
+	@echo "Serving the book at http://127.0.0.1:8000/ (Ctrl-C stops)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory $(HTML)
+
+clean:
+	rm -rf _build
+
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --python-version 3.11 --no-header pyproject.toml -o requirements.lock

@@ -1,0 +1,89 @@
+"""The report under study: its text, its sections, and the one fold used to match quotes.
+
+The text is data/report/report.txt, a byte-identical copy of the report as supplied. Chapters
+quote from it; the built book never publishes it whole.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from companion import REPORT
+
+# The report's eight section headings, in its order, exactly as they stand in the body text.
+SECTION_HEADINGS = (
+    "Why territorial losses do not mean the end for the Islamic State",
+    "ISIS is not eliminated, but is in retreat mode.",
+    "ISIS Media strategy",
+    "Foreign fighters - Migration and small-scale territorial expansion",
+    "CHANNELING THE RESURGENCE OF IS 2.0",
+    "High Alert: Europe",
+    "ISIS in the Middle East and Central Asia",
+    "Looking towards solutions",
+)
+
+# Numerals (with thousands separators and decimals), optionally followed by a percent or km.
+_NUMERAL = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:per ?cent|percent|%|km))?(?!/\d)")
+
+
+@lru_cache(maxsize=1)
+def text() -> str:
+    return REPORT.read_text(encoding="utf-8")
+
+
+def fold(s: str) -> str:
+    """The exact fold of DESIGN.md: `*`/`**` markup removed, whitespace runs become one space."""
+    return re.sub(r"\s+", " ", s.replace("*", "")).strip()
+
+
+@dataclass(frozen=True)
+class Section:
+    number: int
+    heading: str
+    body: str
+
+
+@lru_cache(maxsize=1)
+def sections() -> tuple[Section, ...]:
+    """The eight sections, split at their headings in the body (the table of contents is skipped)."""
+    lines = text().splitlines()
+    starts = []
+    for heading in SECTION_HEADINGS:
+        # The heading stands alone on its line; the table of contents carries page numbers after it.
+        hits = [i for i, line in enumerate(lines) if line.strip() == heading]
+        if len(hits) != 1:
+            raise ValueError(f"section heading {heading!r} found {len(hits)} times in {REPORT}")
+        starts.append(hits[0])
+    if starts != sorted(starts):
+        raise ValueError("section headings are not in the report's order")
+    ends = starts[1:] + [len(lines)]
+    return tuple(Section(n, heading, "\n".join(lines[start + 1:end]).strip())
+                 for n, (heading, start, end) in enumerate(zip(SECTION_HEADINGS, starts, ends), start=1))
+
+
+def section(number: int) -> Section:
+    return sections()[number - 1]
+
+
+def contains_quote(quote: str, haystack: str | None = None) -> bool:
+    """True when the quote stands in the report (or in `haystack`) after the fold."""
+    return fold(quote) in fold(text() if haystack is None else haystack)
+
+
+def numerals(body: str, context: int = 60) -> list[tuple[str, str]]:
+    """Each numeral in a passage with the words around it, in order of appearance."""
+    flat = fold(body)
+    found = []
+    for match in _NUMERAL.finditer(flat):
+        start, end = max(0, match.start() - context), min(len(flat), match.end() + context)
+        found.append((match.group(0), ("…" if start else "") + flat[start:end] + ("…" if end < len(flat) else "")))
+    return found
+
+
+def numerals_table(number: int):
+    """A chapter's opening table: every numeral its report section states, in context."""
+    import pandas as pd
+
+    rows = numerals(section(number).body)
+    return pd.DataFrame(rows, columns=["figure", "in the report's words"]).rename_axis("#").rename(lambda i: i + 1)
