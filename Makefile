@@ -17,6 +17,7 @@ help:
 	@echo "make test    run the whole test suite (builds the book first if needed)"
 	@echo "make lab     JupyterLab with the chapters opening as notebooks"
 	@echo "make serve   serve $(HTML) on http://127.0.0.1:8000/"
+	@echo "make zip     pack $(HTML) into _build/companion-book.zip (opens from disk when unpacked)"
 	@echo "make lock    re-resolve requirements.lock from pyproject.toml (needs network)"
 
 install: $(STAMP) $(NPM_STAMP)
@@ -34,13 +35,17 @@ $(NPM_STAMP): package.json package-lock.json
 	touch $@
 
 book: install
-	$(BIN)/jupyter-book build . --builder html -W -n --keep-going
+	$(BIN)/python -m companion.build
 
 test: install
 	$(BIN)/python -m pytest
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=. book/
+
+zip: install
+	@test -f $(HTML)/index.html || $(MAKE) book
+	$(BIN)/python -m companion.build --zip
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No $(HTML)/index.html: run 'make book' first."; exit 1; }

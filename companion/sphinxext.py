@@ -7,17 +7,33 @@
 * Drops sphinx-thebe's scripts: jupyter-book 1 always loads the extension, whose inline
   configuration names an outside host and whose loader is injected twice and throws.
 * Tells chapter kernels to use the book renderer (companion.charts reads the variable).
+* Keeps pages fresh. Each chapter declares the datasets it reads in its front matter
+  (`companion: {datasets: [...]}`); those CSVs, the data package, the bibliography and the
+  companion's own code become Sphinx dependencies of the chapter, so changing any of them makes
+  Sphinx re-read the chapter, and `execute_notebooks: force` re-executes every re-read chapter.
+  A chapter that loads a dataset it did not declare is a build warning (an error under -W).
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+
+import yaml
 
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 
-from companion import ROOT
+from sphinx.util import logging
+
+from companion import BIBLIOGRAPHY, DATA_DIR, ROOT
 from companion.charts import RENDERER_ENV, SPEC_MIMETYPE
+from companion.data import DATAPACKAGE, dataset_names, dataset_path
+
+logger = logging.getLogger(__name__)
+PACKAGE_DIR = Path(__file__).parent
+_LOAD_CALL = re.compile(r"""data\.load\(\s*["'](\w+)["']""")
+_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 NODE_MODULES = ROOT / "node_modules"
 # Load order matters: vega-lite needs vega, vega-embed needs both.
@@ -82,10 +98,70 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
         app.add_js_file("companion-charts.js", priority=650)
 
 
+def declared_datasets(source: str, known: set[str]) -> list[str]:
+    """The datasets a chapter declares in its front matter: `companion: {datasets: [a, b]}`,
+    or `datasets: all` for a page that reads every dataset (the data and sources page)."""
+    match = _FRONT_MATTER.match(source)
+    meta = yaml.safe_load(match.group(1)) if match else None
+    declared = ((meta or {}).get("companion") or {}).get("datasets") or []
+    return sorted(known) if declared == "all" else list(declared)
+
+
+def chapter_dependencies(source: str, known: set[str]) -> list[Path]:
+    """Files whose change must re-execute a chapter: its datasets and everything they pass through."""
+    deps = [dataset_path(name) for name in declared_datasets(source, known) if name in known]
+    if "code-cell" in source:
+        deps += [DATAPACKAGE, BIBLIOGRAPHY] + sorted(PACKAGE_DIR.glob("*.py"))
+    return deps
+
+
+def _note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
+    text = source[0]
+    known = set(dataset_names(DATA_DIR))
+    declared = declared_datasets(text, known)
+    for name in declared:
+        if name not in known:
+            logger.warning(f"{docname}: front matter declares unknown dataset {name!r} "
+                           f"(known: {', '.join(sorted(known))})", location=docname)
+    for name in sorted(set(_LOAD_CALL.findall(text)) - set(declared)):
+        logger.warning(f"{docname}: loads dataset {name!r} without declaring it in its front matter "
+                       f"(companion: datasets: [...]); its page would go stale when the data change",
+                       location=docname)
+    for dep in chapter_dependencies(text, known):
+        app.env.note_dependency(str(dep))
+
+
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="icon" href="_static/favicon.svg">
+</head>
+<body>
+<main><p><a href="{target}">Open {title}</a></p></main>
+</body>
+</html>
+"""
+
+
+def _write_index(app: Sphinx, exception: Exception | None) -> None:
+    """A real HTML5 redirect at the site root (sphinx-external-toc's is a bare <meta> line with
+    no language, title or icon, which fails accessibility checks and makes browsers ask for
+    /favicon.ico). Written before sphinx-external-toc looks, so it leaves ours alone."""
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    page = REDIRECT_PAGE.format(title=app.config.project, target=f"{app.config.root_doc}.html")
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     os.environ.setdefault(RENDERER_ENV, "book")
     app.connect("config-inited", _disable_thebe)
     app.connect("config-inited", _register_static)
     app.connect("html-page-context", _page_assets)
+    app.connect("source-read", _note_dependencies)
+    app.connect("build-finished", _write_index, priority=400)
     app.add_css_file("companion.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,72 @@
+"""Shared fixtures: one build of the real book per test run, a small fixture project for
+mutation tests, and a headless Chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from companion import ROOT, build
+
+BUILD_DIR = ROOT / "_build"
+HTML = BUILD_DIR / "html"
+SCREENSHOTS = BUILD_DIR / "screenshots"
+
+# One-chapter book for mutation tests: chapter 1 (charts, data, glue, citations) and the pages
+# it links to. Small enough to build in seconds, real enough to break the way the book would.
+FIXTURE_TOC = """format: jb-book
+root: book/ch1_territorial_losses
+chapters:
+  - file: book/ledger
+  - file: book/methods
+  - file: book/bibliography
+"""
+PROJECT_FILES = ("_config.yml", "_toc.yml", "package.json", "pyproject.toml")
+PROJECT_DIRS = ("book", "companion", "data")
+
+
+def build_failure(result) -> str:
+    return f"build failed (exit {result.returncode}):\n{(result.stdout or '')[-4000:]}\n{(result.stderr or '')[-4000:]}"
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The real book, built once per test run (from clean on CI) and shared by every book test."""
+    if os.environ.get("CI") == "true" and BUILD_DIR.exists():
+        shutil.rmtree(BUILD_DIR)
+    result = build.build(capture=True)
+    assert result.returncode == 0, build_failure(result)
+    return HTML
+
+
+def copy_project(target: Path, toc: str | None = None) -> Path:
+    """A copy of the project that imports its own `companion` (PYTHONPATH) and shares node_modules."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, target / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    if toc is not None:
+        (target / "_toc.yml").write_text(toc)
+    return target
+
+
+def build_copy(project: Path):
+    """Build a copied project with its own companion package first on the path."""
+    return build.build(project, capture=True, env={"PYTHONPATH": str(project)})
+
+
+@pytest.fixture
+def fixture_project(tmp_path) -> Path:
+    return copy_project(tmp_path / "project", FIXTURE_TOC)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from pagecheck import browser_context
+
+    with browser_context() as context:
+        yield context

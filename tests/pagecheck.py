@@ -1,0 +1,145 @@
+"""What a reader's browser sees: open a built page with everything outside the book blocked.
+
+Used by the browser tests (the real book, a zip of it, and the negative-control pages). A page
+passes when it raised no console error and no uncaught exception, asked for nothing outside
+the book, got no failed request or HTTP status >= 400, and every chart on it drew marks.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from companion import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+# As the machine notes advise: no background traffic, no sandbox (we run as root), no GPU.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHART_TIMEOUT_MS = 15_000
+
+ALL_CHARTS_SETTLED = """() => [...document.querySelectorAll('.companion-chart-view')]
+    .every(e => e.dataset.chartDrawn === 'true' || e.dataset.chartError)"""
+CHART_STATS = """() => [...document.querySelectorAll('.companion-chart-view')].map(e => ({
+    id: e.id,
+    error: e.dataset.chartError || null,
+    svg: e.querySelectorAll('svg').length,
+    marks: e.querySelectorAll('svg .role-mark > *').length,
+}))"""
+SPEC_COUNT = "() => document.querySelectorAll('script[type=\"application/vnd.companion.vegalite+json\"]').length"
+
+
+@dataclass
+class PageReport:
+    url: str
+    problems: list[str] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def inside(url: str, base: str) -> bool:
+    """A request the book may make: its own files, or inline data."""
+    return url.startswith(base) or url.startswith(("data:", "blob:", "about:"))
+
+
+def check_page(context, url: str, base: str, *, screenshot: Path | None = None) -> PageReport:
+    report = PageReport(url)
+    page = context.new_page()
+
+    def on_route(route):
+        if inside(route.request.url, base):
+            route.continue_()
+        else:
+            report.problems.append(f"request outside the book: {route.request.url}")
+            route.abort()
+
+    page.route("**/*", on_route)
+    page.on("console", lambda m: m.type == "error" and report.problems.append(f"console error: {m.text}"))
+    page.on("pageerror", lambda e: report.problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: inside(r.url, base)
+            and report.problems.append(f"failed request: {r.url} ({r.failure})"))
+    page.on("response", lambda r: r.status >= 400 and report.problems.append(f"HTTP {r.status}: {r.url}"))
+    try:
+        page.goto(url, wait_until="load")
+        try:
+            page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - a timeout is reported as a problem below
+            report.problems.append("charts did not finish drawing in time")
+        report.charts = page.evaluate(CHART_STATS)
+        if page.evaluate(SPEC_COUNT) != len(report.charts):
+            report.problems.append("a chart spec has no matching chart container")
+        for chart in report.charts:
+            if chart["error"]:
+                report.problems.append(f"chart {chart['id']} failed: {chart['error']}")
+            elif not chart["svg"] or not chart["marks"]:
+                report.problems.append(f"chart {chart['id']} drew nothing ({chart['svg']} svg, {chart['marks']} marks)")
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=False)
+    finally:
+        page.close()
+    return report
+
+
+def axe_violations(context, url: str, base: str) -> list[dict]:
+    """Serious and critical axe-core violations on a page (axe injected from the pinned npm package)."""
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if inside(route.request.url, base) else route.abort())
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
+        page.add_script_tag(path=str(AXE))
+        return page.evaluate("""async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => ({id: v.id, impact: v.impact, help: v.help,
+                            targets: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }""")
+    finally:
+        page.close()
+
+
+def html_pages(root: Path) -> list[Path]:
+    """The book's pages; _static/ holds theme template fragments that are not pages."""
+    return sorted(p for p in root.rglob("*.html") if "_static" not in p.relative_to(root).parts)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 (a free port) for the length of the block; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def browser_context():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()

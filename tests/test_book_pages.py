@@ -1,0 +1,197 @@
+"""The built pages, read as files: nothing loaded from outside, every link resolves, the report
+quoted but never republished, chapters titled as the report titles its sections."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urlparse
+
+import altair as alt
+import pytest
+from pybtex.database import parse_file
+
+from companion import BIBLIOGRAPHY, BOOK_DIR, report
+
+pytestmark = pytest.mark.book
+
+# Attributes through which a page loads something (as opposed to linking to it with <a>).
+LOADING_ATTRIBUTES = {"src", "srcset", "poster", "data", "action", "formaction", "background"}
+
+
+class PageParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.loads: list[tuple[str, str, str]] = []   # (tag, attribute, url)
+        self.links: list[str] = []                   # <a href>
+        self.ids: set[str] = set()
+        self.h1: list[str] = []
+        self.text: list[str] = []
+        self._in_h1 = self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in ("id", "name"):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        for name, value in attrs.items():
+            if value and name in LOADING_ATTRIBUTES:
+                self.loads.append((tag, name, value))
+        if tag == "link" and attrs.get("href"):
+            self.loads.append((tag, "href", attrs["href"]))
+        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+            self.loads.append((tag, "content", (attrs.get("content") or "").split("url=")[-1]))
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        if tag == "h1":
+            self._in_h1 += 1
+            self.h1.append("")
+        if tag in ("script", "style"):
+            self._skip += 1
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 -= 1
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1[-1] += data
+        if not self._skip:
+            self.text.append(data)
+
+
+def parse(path: Path) -> PageParser:
+    parser = PageParser()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def is_outside(url: str) -> bool:
+    parsed = urlparse(url.strip())
+    return bool(parsed.netloc) or parsed.scheme not in ("", "data", "blob")
+
+
+@pytest.fixture(scope="module")
+def pages(built_book):
+    from pagecheck import html_pages
+
+    return {path: parse(path) for path in html_pages(built_book)}
+
+
+def test_the_book_has_every_page(built_book, pages):
+    names = {p.relative_to(built_book).as_posix() for p in pages}
+    expected = {f"book/{p.stem}.html" for p in BOOK_DIR.glob("*.md")}
+    assert expected <= names
+
+
+def test_no_page_loads_anything_from_another_host(pages):
+    offenders = [(p.name, tag, attr, url) for p, parsed in pages.items()
+                 for tag, attr, url in parsed.loads if is_outside(url)]
+    assert offenders == []
+
+
+def test_no_stylesheet_or_script_in_the_book_names_a_url_it_would_fetch(built_book):
+    offenders = []
+    for path in list(built_book.rglob("*.css")):
+        for url in re.findall(r"url\(\s*['\"]?([^)'\"]+)", path.read_text(errors="ignore")):
+            if is_outside(url):
+                offenders.append((path.name, url))
+    for path in built_book.rglob("*.html"):
+        for url in re.findall(r"""@import\s+["']?(https?://[^"')\s]+)""", path.read_text()):
+            offenders.append((path.name, url))
+    assert offenders == []
+
+
+def test_outside_links_are_plain_links_to_sources_never_loads(pages):
+    # <a href="https://..."> opens a source when clicked; it loads nothing with the page.
+    external = {url for parsed in pages.values() for url in parsed.links if is_outside(url)}
+    assert all(urlparse(url).scheme in ("https", "http", "mailto") for url in external)
+
+
+def test_every_internal_link_and_anchor_resolves(built_book, pages):
+    broken = []
+    for path, parsed in pages.items():
+        for href in parsed.links:
+            if is_outside(href) or href.startswith(("data:", "javascript:")):
+                continue
+            target, fragment = urldefrag(href)
+            target_path = (path.parent / unquote(target)).resolve() if target else path
+            if target_path.is_dir():
+                target_path = target_path / "index.html"
+            if not target_path.is_file():
+                broken.append((path.name, href, "no such file"))
+                continue
+            if fragment and target_path.suffix == ".html":
+                ids = pages[target_path].ids if target_path in pages else parse(target_path).ids
+                if unquote(fragment) not in ids:
+                    broken.append((path.name, href, "no such anchor"))
+    assert broken == []
+
+
+def test_every_cite_key_in_the_book_is_in_the_bibliography():
+    keys = set(parse_file(str(BIBLIOGRAPHY), bib_format="bibtex").entries)
+    cited = set()
+    for md in BOOK_DIR.glob("*.md"):
+        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", md.read_text()):
+            cited.update(k.strip() for k in group.split(","))
+    assert cited, "the book cites nothing"
+    assert cited <= keys, cited - keys
+
+
+def test_the_report_is_quoted_but_never_published_whole(built_book, pages):
+    text = report.text()
+    for path in built_book.rglob("*"):
+        if path.is_file():
+            assert path.read_bytes() != text.encode(), path
+    published = report.fold(" ".join(" ".join(p.text) for p in pages.values()))
+    paragraphs = [report.fold(p) for p in re.split(r"\n\s*\n", text) if len(report.fold(p)) > 300]
+    assert len(paragraphs) > 20
+    republished = [p[:60] for p in paragraphs if p in published]
+    assert republished == []
+
+
+def test_chapters_are_titled_with_the_reports_own_headings(built_book, pages):
+    chapter_files = sorted(BOOK_DIR.glob("ch[1-8]_*.md"))
+    assert len(chapter_files) == 8
+    for number, md in enumerate(chapter_files, start=1):
+        parsed = pages[built_book / "book" / f"{md.stem}.html"]
+        title = re.sub(r"\s+", " ", parsed.h1[0]).strip().rstrip("#").strip()
+        assert title == report.SECTION_HEADINGS[number - 1]
+
+
+def test_money_renders_as_money_and_no_page_needs_mathjax(built_book, pages):
+    chapter1 = built_book / "book" / "ch1_territorial_losses.html"
+    assert "US$81 million" in " ".join(pages[chapter1].text)
+    for path, parsed in pages.items():
+        assert not any("mathjax" in url.lower() for _, _, url in parsed.loads), path.name
+        assert 'class="math' not in path.read_text(), path.name
+
+
+def test_the_shipped_vega_lite_is_altairs_version(built_book):
+    shipped = (built_book / "_static" / "vendor" / "vega-lite.min.js").read_text()
+    assert f'"{alt.VEGALITE_VERSION}"' in shipped[:2000]
+    assert "sourceMappingURL" not in shipped
+
+
+def test_chapter_one_carries_its_charts_and_their_data(built_book):
+    html = (built_book / "book" / "ch1_territorial_losses.html").read_text()
+    assert html.count('class="companion-chart-view"') == 2
+    assert html.count("Data behind this chart") == 2
+    assert "vendor/vega.min.js" in html
+    assert "vendor/vega.min.js" not in (built_book / "book" / "ledger.html").read_text()
+
+
+def test_no_thebe_and_a_default_theme_mode(built_book, pages):
+    for path in pages:
+        html = path.read_text()
+        assert "thebe" not in html.lower(), path.name
+        if path != built_book / "index.html":  # the root page only redirects
+            assert 'dataset.mode = localStorage.getItem("mode") || "light"' in html, path.name
+
+
+def test_the_root_page_is_a_proper_redirect_to_the_introduction(built_book):
+    html = (built_book / "index.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html and "<title>" in html
+    assert 'content="0; url=book/intro.html"' in html
