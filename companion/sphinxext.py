@@ -91,7 +91,14 @@ def _disable_thebe(app: Sphinx, config) -> None:
     app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in (name or "")]
 
 
+# docutils writes the bibliography as role="list" holding role="doc-biblioentry" children, which
+# is invalid ARIA (a list must own listitems: axe's critical "aria-required-children").
+_CITATION_ENTRY = re.compile(r'class="citation" id="([^"]+)" role="doc-biblioentry"')
+
+
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    if "body" in context:
+        context["body"] = _CITATION_ENTRY.sub(r'class="citation" id="\1" role="listitem"', context["body"])
     if SPEC_MIMETYPE in context.get("body", ""):
         for index, (_, name) in enumerate(vendor_files()):
             app.add_js_file(f"{VENDOR_SUBDIR}/{name}", priority=600 + index)
@@ -108,10 +115,16 @@ def declared_datasets(source: str, known: set[str]) -> list[str]:
 
 
 def chapter_dependencies(source: str, known: set[str]) -> list[Path]:
-    """Files whose change must re-execute a chapter: its datasets and everything they pass through."""
-    deps = [dataset_path(name) for name in declared_datasets(source, known) if name in known]
+    """Files whose change must re-read (and so re-execute) a page.
+
+    Every page depends on the companion's code, this extension included, since it shapes the
+    HTML of every page; a page with code cells also on the data package and the bibliography
+    its data are validated against, and on the datasets it declares.
+    """
+    deps = sorted(PACKAGE_DIR.glob("*.py"))
     if "code-cell" in source:
-        deps += [DATAPACKAGE, BIBLIOGRAPHY] + sorted(PACKAGE_DIR.glob("*.py"))
+        deps += [DATAPACKAGE, BIBLIOGRAPHY]
+        deps += [dataset_path(name) for name in declared_datasets(source, known) if name in known]
     return deps
 
 
@@ -137,7 +150,7 @@ REDIRECT_PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <meta http-equiv="refresh" content="0; url={target}">
-<link rel="icon" href="_static/favicon.svg">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <main><p><a href="{target}">Open {title}</a></p></main>
@@ -149,7 +162,7 @@ REDIRECT_PAGE = """<!DOCTYPE html>
 def _write_index(app: Sphinx, exception: Exception | None) -> None:
     """A real HTML5 redirect at the site root (sphinx-external-toc's is a bare <meta> line with
     no language, title or icon, which fails accessibility checks and makes browsers ask for
-    /favicon.ico). Written before sphinx-external-toc looks, so it leaves ours alone."""
+    /favicon.ico; the empty data: icon asks for nothing while the page redirects). Written before sphinx-external-toc looks, so it leaves ours alone."""
     if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
         return
     page = REDIRECT_PAGE.format(title=app.config.project, target=f"{app.config.root_doc}.html")

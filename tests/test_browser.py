@@ -1,0 +1,115 @@
+"""A real headless Chromium opens every page with everything outside the book blocked:
+over http on 127.0.0.1, and from file:// out of the zip a reader would be sent."""
+from __future__ import annotations
+
+import shutil
+import zipfile
+
+import pytest
+
+from companion import build
+from conftest import SCREENSHOTS
+from pagecheck import axe_violations, check_page, html_pages, serve
+
+pytestmark = [pytest.mark.book, pytest.mark.browser]
+
+SCREENSHOT_PAGES = {"book/intro.html", "book/ch1_territorial_losses.html", "book/data_sources.html"}
+# Chapters whose charts the browser must find drawn (a regression that drops a chart fails here).
+EXPECTED_CHARTS = {"book/ch1_territorial_losses.html": 2}
+
+
+def assert_all_pages_pass(browser, root, base, screenshot_dir=None):
+    reports, charts_seen = [], {}
+    for path in html_pages(root):
+        relative = path.relative_to(root).as_posix()
+        shot = screenshot_dir / f"{path.stem}.png" if screenshot_dir and relative in SCREENSHOT_PAGES else None
+        report = check_page(browser, base + relative, base, screenshot=shot)
+        reports.append(report)
+        charts_seen[relative] = len(report.charts)
+    failures = {r.url: r.problems for r in reports if not r.ok}
+    assert failures == {}
+    for page, count in EXPECTED_CHARTS.items():
+        assert charts_seen[page] == count, page
+    return reports
+
+
+def test_every_page_over_http_with_outside_requests_blocked(built_book, browser):
+    with serve(built_book) as base:
+        reports = assert_all_pages_pass(browser, built_book, base, SCREENSHOTS / "http")
+    assert len(reports) == len(html_pages(built_book)) >= 14
+    assert all((SCREENSHOTS / "http" / f"{name.split('/')[-1][:-5]}.png").is_file() for name in SCREENSHOT_PAGES)
+
+
+def test_every_page_from_disk_out_of_the_readers_zip(built_book, browser, tmp_path):
+    archive = build.zip_book(built_book, tmp_path / "book.zip")
+    with zipfile.ZipFile(archive) as z:
+        z.extractall(tmp_path / "unpacked")
+    root = tmp_path / "unpacked" / build.ZIP_ROOT
+    assert_all_pages_pass(browser, root, root.as_uri() + "/", SCREENSHOTS / "file")
+
+
+def test_no_serious_or_critical_accessibility_violations(built_book, browser):
+    with serve(built_book) as base:
+        found = {}
+        for path in html_pages(built_book):
+            violations = axe_violations(browser, base + path.relative_to(built_book).as_posix(), base)
+            if violations:
+                found[path.name] = violations
+    assert found == {}
+
+
+# --- Negative controls: pages that must fail the same check the book passes. ---
+
+CHART_FIGURE = """<figure class="companion-chart"><div class="companion-chart-view" id="{id}"></div>
+<script type="application/vnd.companion.vegalite+json" data-target="{id}">{spec}</script></figure>"""
+GOOD_SPEC = ('{"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "point", '
+             '"encoding": {"x": {"field": "a", "type": "quantitative"}}}')
+CONTROLS = {
+    "cdn-script": ('<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>', "request outside the book"),
+    "broken-chart": (CHART_FIGURE.format(id="broken", spec='{"mark": {"type": "no-such-mark"}, "data": {"values": []}}'),
+                     "chart broken failed"),
+    "unparseable-chart": (CHART_FIGURE.format(id="garbled", spec="{not json"), "unparseable spec"),
+    "empty-chart": (CHART_FIGURE.format(id="empty", spec='{"data": {"values": []}, "mark": "point"}'),
+                    "chart empty drew nothing"),
+    "script-error": ("<script>throw new Error('negative control');</script>", "page error: negative control"),
+    "console-error": ("<script>console.error('negative control');</script>", "console error: negative control"),
+    "missing-file": ('<img alt="" src="../_static/no-such-image.png">', "HTTP 404"),
+}
+
+
+@pytest.fixture(scope="module")
+def control_site(built_book, tmp_path_factory):
+    """A copy of the built book with one injected page per negative control (and one good chart)."""
+    site = tmp_path_factory.mktemp("controls") / "html"
+    shutil.copytree(built_book, site)
+    template = (site / "book" / "ledger.html").read_text()
+    marker = '<article class="bd-article">'
+    assert marker in template
+    vendor = "".join(f'<script src="../_static/vendor/{name}.min.js"></script>' for name in ("vega", "vega-lite", "vega-embed"))
+    vendor += '<script src="../_static/companion-charts.js"></script>'
+    for name, (snippet, _) in {**CONTROLS, "good-chart": (CHART_FIGURE.format(id="good", spec=GOOD_SPEC), "")}.items():
+        page = template.replace("</head>", vendor + "</head>", 1).replace(marker, marker + snippet, 1)
+        (site / "book" / f"control-{name}.html").write_text(page)
+    return site
+
+
+def test_the_control_with_a_good_chart_passes(control_site, browser):
+    with serve(control_site) as base:
+        report = check_page(browser, base + "book/control-good-chart.html", base)
+    assert report.ok, report.problems
+    assert report.charts[0]["marks"] == 2
+
+
+@pytest.mark.parametrize("control", list(CONTROLS))
+def test_each_negative_control_fails_the_browser_check(control, control_site, browser):
+    _, expected = CONTROLS[control]
+    with serve(control_site) as base:
+        report = check_page(browser, base + f"book/control-{control}.html", base)
+    assert not report.ok
+    assert any(expected in problem for problem in report.problems), report.problems
+
+
+def test_a_cdn_script_also_fails_from_disk(control_site, browser):
+    page = control_site / "book" / "control-cdn-script.html"
+    report = check_page(browser, page.as_uri(), control_site.as_uri() + "/")
+    assert any("request outside the book: https://cdn.jsdelivr.net" in p for p in report.problems)
