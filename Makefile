@@ -10,11 +10,14 @@ export PYTHONHASHSEED := 0
 # Chapters draw charts with the book's own shipped scripts (companion.charts reads this).
 export COMPANION_CHART_RENDERER := book
 
-.PHONY: book test lab serve zip clean install lock help
+# Builds and tests run with the network cut (only loopback): nothing may be fetched after install.
+NETCUT := .ci/netcut
+
+.PHONY: book test lab serve zip clean install system-deps lock help
 
 help:
 	@echo "make book    build the book into $(HTML) (creates $(VENV), installs, executes every chapter)"
-	@echo "make test    run the whole test suite (builds the book first if needed)"
+	@echo "make test    run the whole test suite (one build of the book, shared; Chromium installed if missing)"
 	@echo "make lab     JupyterLab with the chapters opening as notebooks"
 	@echo "make serve   serve $(HTML) on http://127.0.0.1:8000/"
 	@echo "make zip     pack $(HTML) into _build/companion-book.zip (opens from disk when unpacked)"
@@ -34,11 +37,14 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-book: install
-	$(BIN)/python -m companion.build
+system-deps:
+	bash .ci/system-deps
 
-test: install
-	$(BIN)/python -m pytest
+book: install
+	$(NETCUT) $(BIN)/python -m companion.build
+
+test: install system-deps
+	$(NETCUT) $(BIN)/python -m pytest
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=. book/

@@ -169,6 +169,21 @@ def _write_index(app: Sphinx, exception: Exception | None) -> None:
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 
+def _copy_late_assets_early(app: Sphinx, env) -> None:
+    """myst-nb and sphinx-exercise copy their stylesheets at build-finished, after the pages are
+    written; Sphinx adds a `?v=checksum` to an asset's link only when the file is already in the
+    output. A clean build's pages would then differ from an incremental build's. Run their own
+    copy steps before any page is written, so every build writes the same links."""
+    if app.builder.format != "html":
+        return
+    from myst_nb.sphinx_ext import add_global_html_resources
+    from sphinx_exercise import copy_asset_files
+
+    (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+    add_global_html_resources(app, None)
+    copy_asset_files(app, None)
+
+
 def setup(app: Sphinx) -> dict:
     os.environ.setdefault(RENDERER_ENV, "book")
     app.connect("config-inited", _disable_thebe)
@@ -176,5 +191,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_assets)
     app.connect("source-read", _note_dependencies)
     app.connect("build-finished", _write_index, priority=400)
+    app.connect("env-updated", _copy_late_assets_early)
     app.add_css_file("companion.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,125 @@
+"""The build's own gates, proven on copies of the project: a one-chapter fixture book for
+mutations (cell errors, warnings, bad data, stale pages) and a full second clean build for
+determinism."""
+from __future__ import annotations
+
+import filecmp
+import os
+import re
+import socket
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import build_copy, build_failure, copy_project
+
+pytestmark = pytest.mark.book
+
+CHAPTER = Path("book/ch1_territorial_losses.md")
+CHAPTER_HTML = Path("_build/html/book/ch1_territorial_losses.html")
+
+
+def append_cell(project: Path, code: str) -> None:
+    path = project / CHAPTER
+    path.write_text(path.read_text() + f"\n```{{code-cell}} ipython3\n{code}\n```\n")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new))
+    # Sphinx compares modification times in microseconds; make the edit strictly newer.
+    later = time.time() + 1
+    os.utime(path, (later, later))
+
+
+def test_a_cell_error_fails_the_build(fixture_project):
+    append_cell(fixture_project, 'raise RuntimeError("negative control: a failing cell")')
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert "negative control: a failing cell" in result.stdout + result.stderr
+
+
+def test_a_sphinx_warning_fails_the_build(fixture_project):
+    path = fixture_project / CHAPTER
+    path.write_text(path.read_text() + "\nSee {doc}`no_such_page`.\n")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert "no_such_page" in result.stdout + result.stderr
+
+
+def test_loading_an_undeclared_dataset_fails_the_build(fixture_project):
+    edit(fixture_project / CHAPTER, "datasets: [ihs_territory, ihs_revenue]", "datasets: [ihs_territory]")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert "loads dataset 'ihs_revenue' without declaring it" in result.stdout + result.stderr
+
+
+def test_a_broken_data_file_stops_the_build_with_file_row_column_and_rule(fixture_project):
+    edit(fixture_project / "data/ihs_territory.csv", ",65500,", ",-65500,")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert re.search(r"data/ihs_territory\.csv, row 5, column 'area_km2': constraint broken \(minimum\)",
+                     result.stdout + result.stderr)
+
+
+def test_pages_never_go_stale_when_data_or_companion_change(fixture_project):
+    first = build_copy(fixture_project)
+    assert first.returncode == 0, build_failure(first)
+    page = fixture_project / CHAPTER_HTML
+    before = page.read_text()
+    assert "36,200 km²" in before
+
+    # A data file changes: the chapter that declared it is re-executed, and only it.
+    edit(fixture_project / "data/ihs_territory.csv", ",36200,", ",36100,")
+    second = build_copy(fixture_project)
+    assert second.returncode == 0, build_failure(second)
+    after_data = page.read_text()
+    assert "36,100 km²" in after_data and "36,200 km²" not in after_data
+    assert "Executing notebook" in second.stdout
+    assert re.findall(r"(\S+\.md): Executing notebook", second.stdout) == [str(fixture_project / CHAPTER)]
+
+    # The companion's code changes: pages that use it are rebuilt with the new behaviour.
+    edit(fixture_project / "companion/report.py", '"in the report\'s words"', '"in the words of the report"')
+    third = build_copy(fixture_project)
+    assert third.returncode == 0, build_failure(third)
+    assert "in the words of the report" in page.read_text()
+
+    # Nothing changes: nothing is re-read.
+    fourth = build_copy(fixture_project)
+    assert fourth.returncode == 0 and "0 added, 0 changed, 0 removed" in fourth.stdout
+
+
+# Files that may differ between two clean builds of the same commit, and why. Nothing else may.
+ALLOWED_TO_DIFFER = {
+    ".buildinfo": "Sphinx's hash of the configuration, which includes the project's absolute path",
+}
+
+
+def compare_trees(left: Path, right: Path) -> list[str]:
+    left_files = {p.relative_to(left).as_posix() for p in left.rglob("*") if p.is_file()}
+    right_files = {p.relative_to(right).as_posix() for p in right.rglob("*") if p.is_file()}
+    differ = sorted(left_files ^ right_files)
+    for name in sorted(left_files & right_files):
+        if not filecmp.cmp(left / name, right / name, shallow=False):
+            differ.append(name)
+    return [name for name in differ if name not in ALLOWED_TO_DIFFER]
+
+
+def test_two_clean_builds_are_byte_identical(built_book, tmp_path):
+    project = copy_project(tmp_path / "second-build")
+    result = build_copy(project)
+    assert result.returncode == 0, build_failure(result)
+    assert compare_trees(built_book, project / "_build" / "html") == []
+
+
+def test_the_test_run_has_no_network_beyond_loopback():
+    """`make test` runs the whole suite, the book build included, in a network namespace with
+    only loopback up; this proves the cut is real (run the suite with `make test`)."""
+    assert os.environ.get("COMPANION_NETWORK_CUT") == "1", "run the suite through `make test`"
+    interfaces = {name for _, name in socket.if_nameindex()}
+    assert interfaces == {"lo"}
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(3)
+        assert probe.connect_ex(("1.1.1.1", 443)) != 0
