@@ -121,8 +121,8 @@ def book_renderer(spec: dict, **_: object) -> dict:
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
     page = io.StringIO()
     page.write(f'<figure class="companion-chart" id="{cid}-figure">\n')
-    page.write(f'<div class="companion-chart-view" id="{cid}" role="img" '
-               f'aria-label="{html.escape(title)}. {html.escape(description)}"></div>\n')
+    # No role here: companion-charts.js names the drawn SVG, and Vega labels every mark.
+    page.write(f'<div class="companion-chart-view" id="{cid}"></div>\n')
     page.write(f'<script type="{SPEC_MIMETYPE}" data-target="{cid}">{spec_json}</script>\n')
     page.write(f'<figcaption>{html.escape(description)}</figcaption>\n')
     page.write(f'<details class="companion-chart-details"><summary>Data behind this chart '

@@ -64,19 +64,27 @@ def strip_source_map(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("//# sourceMappingURL=")) + "\n"
 
 
-def write_vendor_dir(target: Path, node_modules: Path = NODE_MODULES) -> None:
-    target.mkdir(parents=True, exist_ok=True)
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def install_assets(static_dir: Path, node_modules: Path = NODE_MODULES) -> None:
+    """Write the chart scripts and the companion's own CSS/JS into the output's _static/.
+
+    Written directly, and rewritten whenever their content differs: Sphinx's static-file copy
+    leaves an existing file alone, which would keep an old script in an incremental build.
+    """
     for source, name in vendor_files(node_modules):
-        text = strip_source_map(source.read_text(encoding="utf-8"))
-        out = target / name
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            out.write_text(text, encoding="utf-8")
+        _write_if_changed(static_dir / VENDOR_SUBDIR / name, strip_source_map(source.read_text(encoding="utf-8")))
+    for source in sorted(STATIC_DIR.iterdir()):
+        _write_if_changed(static_dir / source.name, source.read_text(encoding="utf-8"))
 
 
-def _register_static(app: Sphinx, config) -> None:
-    generated = Path(app.outdir).parent / "companion-static"
-    write_vendor_dir(generated / VENDOR_SUBDIR)
-    config.html_static_path.extend([str(STATIC_DIR), str(generated)])
+def _install_assets(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        install_assets(Path(app.outdir) / "_static")
 
 
 def _disable_thebe(app: Sphinx, config) -> None:
@@ -187,7 +195,7 @@ def _copy_late_assets_early(app: Sphinx, env) -> None:
 def setup(app: Sphinx) -> dict:
     os.environ.setdefault(RENDERER_ENV, "book")
     app.connect("config-inited", _disable_thebe)
-    app.connect("config-inited", _register_static)
+    app.connect("builder-inited", _install_assets)
     app.connect("html-page-context", _page_assets)
     app.connect("source-read", _note_dependencies)
     app.connect("build-finished", _write_index, priority=400)

@@ -29,6 +29,8 @@ CHART_STATS = """() => [...document.querySelectorAll('.companion-chart-view')].m
     error: e.dataset.chartError || null,
     svg: e.querySelectorAll('svg').length,
     marks: e.querySelectorAll('svg .role-mark > *').length,
+    label: (e.querySelector('svg') || {getAttribute: () => null}).getAttribute('aria-label'),
+    labelled_marks: e.querySelectorAll('svg [role="graphics-symbol"][aria-label]').length,
 }))"""
 SPEC_COUNT = "() => document.querySelectorAll('script[type=\"application/vnd.companion.vegalite+json\"]').length"
 
@@ -80,6 +82,8 @@ def check_page(context, url: str, base: str, *, screenshot: Path | None = None) 
                 report.problems.append(f"chart {chart['id']} failed: {chart['error']}")
             elif not chart["svg"] or not chart["marks"]:
                 report.problems.append(f"chart {chart['id']} drew nothing ({chart['svg']} svg, {chart['marks']} marks)")
+            elif not chart["label"] or not chart["labelled_marks"]:
+                report.problems.append(f"chart {chart['id']} has no text for screen readers")
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=False)

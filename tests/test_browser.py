@@ -62,8 +62,9 @@ def test_no_serious_or_critical_accessibility_violations(built_book, browser):
 
 CHART_FIGURE = """<figure class="companion-chart"><div class="companion-chart-view" id="{id}"></div>
 <script type="application/vnd.companion.vegalite+json" data-target="{id}">{spec}</script></figure>"""
-GOOD_SPEC = ('{"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "point", '
-             '"encoding": {"x": {"field": "a", "type": "quantitative"}}}')
+POINTS = ('"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "point", '
+          '"encoding": {"x": {"field": "a", "type": "quantitative"}}')
+GOOD_SPEC = '{"title": "Two points", "description": "Two points on a line.", ' + POINTS + "}"
 CONTROLS = {
     "cdn-script": ('<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>', "request outside the book"),
     "broken-chart": (CHART_FIGURE.format(id="broken", spec='{"mark": {"type": "no-such-mark"}, "data": {"values": []}}'),
@@ -71,6 +72,8 @@ CONTROLS = {
     "unparseable-chart": (CHART_FIGURE.format(id="garbled", spec="{not json"), "unparseable spec"),
     "empty-chart": (CHART_FIGURE.format(id="empty", spec='{"data": {"values": []}, "mark": "point"}'),
                     "chart empty drew nothing"),
+    "unlabelled-chart": (CHART_FIGURE.format(id="unlabelled", spec="{" + POINTS + "}"),
+                         "chart unlabelled has no text for screen readers"),
     "script-error": ("<script>throw new Error('negative control');</script>", "page error: negative control"),
     "console-error": ("<script>console.error('negative control');</script>", "console error: negative control"),
     "missing-file": ('<img alt="" src="../_static/no-such-image.png">', "HTTP 404"),

@@ -86,6 +86,12 @@ def test_pages_never_go_stale_when_data_or_companion_change(fixture_project):
     assert third.returncode == 0, build_failure(third)
     assert "in the words of the report" in page.read_text()
 
+    # The companion's shipped assets change: the output's copy follows (Sphinx alone would keep the old one).
+    edit(fixture_project / "companion/static/companion.css", "/* Charts and their data tables. */",
+         "/* Charts and their data tables (edited). */")
+    assert build_copy(fixture_project).returncode == 0
+    assert "(edited)" in (fixture_project / "_build/html/_static/companion.css").read_text()
+
     # Nothing changes: nothing is re-read.
     fourth = build_copy(fixture_project)
     assert fourth.returncode == 0 and "0 added, 0 changed, 0 removed" in fourth.stdout

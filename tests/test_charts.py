@@ -86,6 +86,7 @@ def test_book_renderer_output(fresh_ids):
     assert f'<script type="{charts.SPEC_MIMETYPE}" data-target="{expected_id}">' in html
     assert "$schema" not in html and "https://" not in html
     assert "<figcaption>A line.</figcaption>" in html
+    assert '"description": "A line."' in html  # companion-charts.js names the SVG from it
     assert "<table" in html and "90800" in html and 'download="' in html
 
 

@@ -27,6 +27,15 @@
       }
       window.vegaEmbed(target, spec, { mode: "vega-lite", renderer: "svg", actions: false })
         .then(function (result) {
+          // Name the chart for screen readers; Vega's ARIA labels each axis and mark inside it.
+          var svg = target.querySelector("svg");
+          var title = spec.title && (spec.title.text || spec.title);
+          var label = [[].concat(title || []).join(" "), spec.description].filter(Boolean).join(". ");
+          if (svg && label) {
+            svg.setAttribute("role", "graphics-document");
+            svg.setAttribute("aria-roledescription", "chart");
+            svg.setAttribute("aria-label", label);
+          }
           target.dataset.chartDrawn = "true";
           return result;
         })
