@@ -47,7 +47,7 @@ test: install system-deps
 	$(NETCUT) $(BIN)/python -m pytest
 
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=. book/
+	$(BIN)/jupyter lab $$( [ "$$(id -u)" -eq 0 ] && echo --allow-root ) --ServerApp.root_dir=. book/
 
 zip: install
 	@test -f $(HTML)/index.html || $(MAKE) book

@@ -4,6 +4,7 @@ determinism."""
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import re
 import socket
@@ -129,3 +130,18 @@ def test_the_test_run_has_no_network_beyond_loopback():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.settimeout(3)
         assert probe.connect_ex(("1.1.1.1", 443)) != 0
+
+
+def test_stray_notebooks_and_hidden_folders_are_not_read(fixture_project):
+    # A notebook exported beside its .md source would be a duplicate document; hidden folders
+    # (.venv, .pytest_cache, editor folders) hold files Sphinx must never read.
+    stray = {"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [
+        {"cell_type": "markdown", "id": "stray", "metadata": {}, "source": "See {doc}`no_such_page`."}]}
+    (fixture_project / "book" / "ch1_territorial_losses.ipynb").write_text(json.dumps(stray))
+    for hidden in (".pytest_cache", ".venv/share", ".ipynb_checkpoints", "book/.hidden"):
+        folder = fixture_project / hidden
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "README.md").write_text("# Not a page\n\nSee {doc}`no_such_page`.\n")
+    result = build_copy(fixture_project)
+    assert result.returncode == 0, build_failure(result)
+    assert not (fixture_project / "_build/html/book/.hidden").exists()

@@ -1,0 +1,67 @@
+"""`make lab`: JupyterLab opens the MyST chapters as notebooks (jupytext), offline."""
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from companion import ROOT
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    port = free_port()
+    process = subprocess.Popen(
+        [str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={ROOT}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(base + "/api/status", timeout=1)
+                break
+            except OSError:
+                if process.poll() is not None:
+                    pytest.fail(f"jupyter lab exited: {process.stderr.read()[-2000:]}")
+                time.sleep(0.5)
+        else:
+            pytest.fail("jupyter lab did not start in 60 s")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def test_markdown_chapters_open_as_notebooks_by_default(lab_server):
+    plugin = get_json(lab_server + "/lab/api/settings/@jupyterlab/docmanager-extension:plugin")
+    defaults = plugin["schema"]["properties"]["defaultViewers"]["default"]
+    assert defaults.get("markdown") == "Jupytext Notebook"
+    assert defaults.get("myst") == "Jupytext Notebook"
+
+
+def test_a_chapter_is_served_as_a_notebook_with_its_code_cells(lab_server):
+    model = get_json(lab_server + "/api/contents/book/ch1_territorial_losses.md?type=notebook&content=1")
+    assert model["type"] == "notebook"
+    cells = model["content"]["cells"]
+    assert any(c["cell_type"] == "code" and 'data.load("ihs_territory")' in c["source"] for c in cells)
+    assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
