@@ -83,9 +83,18 @@ def descriptor(data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> dict
     return desc
 
 
+# The claims inventory: the report's own figures (the quote is the locator), not cited data.
+INVENTORY = ("claims", "claims_excluded")
+
+
 def dataset_names(data_dir: Path = DATA_DIR) -> list[str]:
     """Names of the CSV datasets the data package describes."""
     return [r["name"] for r in descriptor(data_dir)["resources"] if "path" in r]
+
+
+def figure_datasets(data_dir: Path = DATA_DIR) -> list[str]:
+    """The datasets of independent figures: every row cites a source and a locator."""
+    return [name for name in dataset_names(data_dir) if name not in INVENTORY]
 
 
 def dataset_path(name: str, data_dir: Path = DATA_DIR) -> Path:

@@ -1,25 +1,524 @@
-"""The verdict scale: one home for the words every page uses to rate a claim.
+"""Verdicts: the scale, the rules that compute them, and the call every chapter makes.
 
-The rules that compute a verdict from data (tolerances by precision, precedence) join this
-module with the claims ledger; the scale itself is fixed here so pages never retype it.
+Everything that decides a verdict lives here, fixed before any chapter's data is compared:
+the tolerance for each kind of figure and each precision, how dates are compared at the
+report's own granularity, how rankings and ranges are compared, and the precedence when
+several independent figures or an internal check apply. The methods page prints these tables
+from this module; tests pin them at their edges and snapshot the whole verdict table.
+
+A chapter calls `reproduce(claim_id, figures, note=...)`. It computes the verdict, shows a
+claim card, and records one JSON record per claim with myst-nb's `glue`, which the Sphinx
+extension gathers into the ledger, the intro tallies, the downloads and the JSON-LD.
 """
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import html
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
 import pandas as pd
 
-# name -> (meaning, symbol). The symbol pairs every verdict colour with a word and a shape.
-VERDICTS: dict[str, tuple[str, str]] = {
-    "reproduced": ("Independent data gives the report's figure within the tolerance its precision allows.", "✓"),
-    "close": ("Off, but within the wider tolerance; the commentary says by how much and why.", "≈"),
-    "contradicted": ("Independent data disagrees beyond that, or a date or ranking is wrong.", "✗"),
-    "inconsistent": ("The report's own figures disagree with each other (arithmetic from the report alone).", "≠"),
-    "unverifiable": ("No independent public figure was found; the record lists what was searched.", "?"),
+from companion import DATA_DIR
+from companion.charts import RENDERER_ENV
+
+CLAIMS = DATA_DIR / "claims.csv"
+GLUE_PREFIX = "claim:"
+# Glued records carry this JSON mimetype (a "+json" type, so notebooks store it as an object).
+RECORD_MIMETYPE = "application/vnd.companion.claim+json"
+
+# name -> (meaning, symbol, colour). Colour only ever repeats the word and the symbol.
+VERDICTS: dict[str, tuple[str, str, str]] = {
+    "reproduced": ("Independent data gives the report's figure within the tolerance its precision allows.", "✓", "#009E73"),
+    "close": ("Off, but within the wider tolerance; the commentary says by how much and why.", "≈", "#E69F00"),
+    "contradicted": ("Independent data disagrees beyond that, or a date or ranking is wrong.", "✗", "#D55E00"),
+    "inconsistent": ("The report's own figures disagree with each other (arithmetic from the report alone).", "≠", "#CC79A7"),
+    "unverifiable": ("No independent public figure was found; the record lists what was searched.", "?", "#666666"),
 }
+PENDING = "pending"
+ERROR_KINDS = ("wrong date", "wrong figure", "misattribution", "arithmetic", "internal contradiction", "wrong ranking")
+
+# Numeric tolerances: (reproduced within, close within). "relative" is |independent - report| / report;
+# "points" is the absolute difference in percentage points. A bound is reproduced when the independent
+# figure lies on the side the report claims, and close when it misses by no more than the close tolerance.
+NUMERIC_KINDS = ("count", "money", "distance", "duration", "rate", "conversion", "arithmetic", "percent")
+TOLERANCES: dict[tuple[str, str], tuple[str, float, float]] = {
+    ("relative", "exact"): ("relative", 0.01, 0.10),
+    ("relative", "approximate"): ("relative", 0.10, 0.25),
+    ("relative", "bound"): ("relative", 0.0, 0.10),
+    ("points", "exact"): ("points", 0.5, 2.0),
+    ("points", "approximate"): ("points", 2.0, 5.0),
+    ("points", "bound"): ("points", 0.0, 2.0),
+}
+# Dates are compared at the report's granularity. Same period: reproduced. A slip across the
+# boundary of at most this many days: close. Anything else: contradicted (a year is never "close").
+DATE_CLOSE_DAYS = {"day": 1, "month": 7, "year": 0}
+# Precedence when several things apply, strongest first. `inconsistent` (the report against itself)
+# overrides any outside comparison; then the figure(s) marked as the basis decide; without a basis,
+# the most favourable outside figure decides (the report is supported if any credible source gives
+# its figure; the commentary must then say which sources disagree). No figure at all: unverifiable.
+PRECEDENCE = ("inconsistent", "basis", "most favourable", "unverifiable")
+FAVOUR = ("reproduced", "close", "contradicted")
+
+
+class LedgerError(ValueError):
+    """A claim, a figure or a record that breaks the ledger's rules."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A number or an estimate's range; a point is an interval with low == high."""
+    low: float
+    high: float
+
+    def __post_init__(self):
+        if self.low > self.high:
+            raise LedgerError(f"interval low {self.low} is above high {self.high}")
+
+    @classmethod
+    def of(cls, value) -> "Interval":
+        if isinstance(value, Interval):
+            return value
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            return cls(float(value[0]), float(value[1]))
+        if isinstance(value, str) and ".." in value:
+            low, high = value.split("..")
+            return cls(float(low), float(high))
+        return cls(float(value), float(value))
+
+    def __str__(self) -> str:
+        fmt = lambda v: f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}".rstrip("0").rstrip(".")
+        return fmt(self.low) if self.low == self.high else f"{fmt(self.low)}–{fmt(self.high)}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A date at some granularity (year, month, day), as the first and last day it covers."""
+    start: dt.date
+    end: dt.date
+    granularity: str
+
+    @classmethod
+    def of(cls, value) -> "Period":
+        if isinstance(value, Period):
+            return value
+        if isinstance(value, (dt.date, pd.Timestamp)):
+            day = pd.Timestamp(value).date()
+            return cls(day, day, "day")
+        text = str(value).strip()
+        if ".." in text:
+            first, last = (cls.of(part) for part in text.split(".."))
+            return cls(first.start, last.end, first.granularity)
+        if re.fullmatch(r"\d{4}", text):
+            year = int(text)
+            return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+        if re.fullmatch(r"\d{4}-\d{2}", text):
+            start = dt.date.fromisoformat(text + "-01")
+            end = (pd.Timestamp(start) + pd.offsets.MonthEnd(0)).date()
+            return cls(start, end, "month")
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            day = dt.date.fromisoformat(text)
+            return cls(day, day, "day")
+        raise LedgerError(f"not a date, month, year or period: {value!r}")
+
+    def __str__(self) -> str:
+        fmt = {"year": "%Y", "month": "%B %Y", "day": "%-d %B %Y"}[self.granularity]
+        if self.end == dt.date.max:
+            return f"{self.start.strftime(fmt)} or later"
+        if self.start == dt.date.min:
+            return f"{self.end.strftime(fmt)} or earlier"
+        first, last = self.start.strftime(fmt), self.end.strftime(fmt)
+        return first if first == last else f"{first} – {last}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules
+
+
+@dataclass(frozen=True)
+class Outcome:
+    verdict: str
+    why: str
+
+
+def _measure(kind: str, unit: str) -> str:
+    return "points" if kind == "percent" or (kind == "arithmetic" and unit == "percent") else "relative"
+
+
+def tolerance(kind: str, precision: str, unit: str = "") -> tuple[str, float, float]:
+    """(measure, reproduced within, close within) for a numeric kind and precision."""
+    if kind not in NUMERIC_KINDS:
+        raise LedgerError(f"kind {kind!r} has no numeric tolerance")
+    if precision not in ("exact", "approximate", "bound"):
+        raise LedgerError(f"unknown precision {precision!r}")
+    return TOLERANCES[(_measure(kind, unit), precision)]
+
+
+def _gap(report: float, independent: Interval, measure: str, bound: str) -> float:
+    """How far the independent figure lies from the report's, in the measure's units (0 = agrees)."""
+    if bound == "at_least":
+        miss = max(0.0, report - independent.high)
+    elif bound == "at_most":
+        miss = max(0.0, independent.low - report)
+    elif independent.low <= report <= independent.high:
+        miss = 0.0
+    else:
+        miss = min(abs(report - independent.low), abs(report - independent.high))
+    if measure == "points":
+        return miss
+    if report == 0:
+        return 0.0 if miss == 0 else float("inf")
+    return miss / abs(report)
+
+
+def compare_number(report, independent, *, kind: str, precision: str, bound: str = "", unit: str = "") -> Outcome:
+    measure, within, close = tolerance(kind, precision, unit)
+    report_range, independent = Interval.of(report), Interval.of(independent)
+    if report_range.low != report_range.high:
+        return compare_range(report_range, independent, precision=precision)
+    value = report_range.low
+    gap = _gap(value, independent, measure, bound)
+    shown = f"{gap:.1f} percentage points" if measure == "points" else f"{gap:.1%}"
+    side = {"at_least": "at least", "at_most": "at most"}.get(bound, "")
+    target = f"{side} {Interval.of(value)}".strip()
+    if gap <= within + 1e-12:
+        agreement = "on the side the report claims" if bound else \
+            f"within the {precision} tolerance ({_fmt_tol(measure, within)})"
+        return Outcome("reproduced", f"independent {independent} against the report's {target}: {agreement}")
+    if gap <= close + 1e-12:
+        return Outcome("close", f"independent {independent} against the report's {target}: off by {shown}, "
+                       f"within the wider tolerance ({_fmt_tol(measure, close)})")
+    return Outcome("contradicted", f"independent {independent} against the report's {target}: off by {shown}, "
+                   f"beyond the {precision} tolerance ({_fmt_tol(measure, close)})")
+
+
+def _fmt_tol(measure: str, value: float) -> str:
+    return f"±{value:g} points" if measure == "points" else f"±{value:.0%}"
+
+
+def compare_range(report, independent, *, precision: str) -> Outcome:
+    """A range claim: both ends within the tolerance is reproduced; overlapping is close; disjoint is contradicted."""
+    report, independent = Interval.of(report), Interval.of(independent)
+    _, within, _ = TOLERANCES[("relative", "approximate" if precision == "bound" else precision)]
+    ends_ok = all(abs(r - i) <= within * abs(r) + 1e-12 for r, i in ((report.low, independent.low), (report.high, independent.high)))
+    if ends_ok:
+        return Outcome("reproduced", f"independent range {independent} matches the report's {report} at both ends")
+    if independent.low <= report.high and report.low <= independent.high:
+        return Outcome("close", f"independent range {independent} overlaps the report's {report} but the ends differ")
+    return Outcome("contradicted", f"independent range {independent} does not overlap the report's {report}")
+
+
+def compare_date(report, independent, bound: str = "") -> Outcome:
+    """The independent date must fall in the period the report names, at the report's granularity;
+    for a bound ("post 2011", "by 2017") on the side the report claims."""
+    report, independent = Period.of(report), Period.of(independent)
+    if bound == "at_least":
+        report = Period(report.start, dt.date.max, report.granularity)
+    elif bound == "at_most":
+        report = Period(dt.date.min, report.end, report.granularity)
+    if report.start <= independent.start and independent.end <= report.end:
+        return Outcome("reproduced", f"{independent} falls within the report's {report}")
+    slack = dt.timedelta(days=DATE_CLOSE_DAYS[report.granularity])
+    if slack and report.start - slack <= independent.start and independent.end <= report.end + slack:
+        return Outcome("close", f"{independent} is just outside the report's {report} "
+                       f"(within {slack.days} day{'s' if slack.days > 1 else ''} of it)")
+    return Outcome("contradicted", f"{independent} is not in the report's {report}")
+
+
+def compare_period(report, independent) -> Outcome:
+    """A period claim (2006..2008): both ends at the report's granularity, overlap is close."""
+    report, independent = Period.of(report), Period.of(independent)
+    start_ok = compare_date(Period.of(report.start.strftime(_GRAN_FMT[report.granularity])), independent.start).verdict == "reproduced"
+    end_ok = compare_date(Period.of(report.end.strftime(_GRAN_FMT[report.granularity])), independent.end).verdict == "reproduced"
+    if start_ok and end_ok:
+        return Outcome("reproduced", f"{independent} matches the report's {report}")
+    if independent.start <= report.end and report.start <= independent.end:
+        return Outcome("close", f"{independent} overlaps the report's {report}, but the ends differ")
+    return Outcome("contradicted", f"{independent} does not overlap the report's {report}")
+
+
+_GRAN_FMT = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
+
+def compare_ranking(report, independent) -> Outcome:
+    report, independent = int(report), int(independent)
+    if report == independent:
+        return Outcome("reproduced", f"ranked {independent} in the independent data, as the report says")
+    return Outcome("contradicted", f"ranked {independent} in the independent data, not {report} as the report says")
+
+
+def judge(claim: dict, independent) -> Outcome:
+    """The verdict of one independent figure against one claim, by the claim's kind and precision."""
+    kind = claim["kind"]
+    if kind == "date":
+        return compare_date(claim["report_value"], independent, claim.get("bound", ""))
+    if kind == "period":
+        return compare_period(claim["report_value"], independent)
+    if kind == "ranking":
+        return compare_ranking(claim["report_value"], independent)
+    if kind == "range":
+        return compare_range(claim["report_value"], independent, precision=claim["precision"])
+    return compare_number(claim["report_value"], independent, kind=kind, precision=claim["precision"],
+                          bound=claim.get("bound", ""), unit=claim.get("unit", ""))
+
+
+def check_internal(claim: dict, implied) -> Outcome:
+    """The report's own arithmetic: its stated figure against what its other figures imply."""
+    outcome = compare_number(claim["report_value"], implied, kind="arithmetic", precision="exact",
+                             unit=claim.get("unit", ""))
+    if outcome.verdict == "reproduced":
+        return Outcome("reproduced", f"the report's own figures imply {Interval.of(implied)}: consistent")
+    return Outcome("inconsistent", f"the report's own figures imply {Interval.of(implied)}, "
+                   f"not its stated {Interval.of(claim['report_value'])}")
+
+
+def combine(outcomes: list[tuple[Outcome, bool]], internal: Outcome | None = None) -> Outcome:
+    """Apply PRECEDENCE to (outcome, is_basis) pairs and an optional internal check."""
+    if internal is not None and internal.verdict == "inconsistent":
+        return internal
+    if not outcomes:
+        return internal if internal is not None else Outcome("unverifiable", "no independent figure was found")
+    basis = [o for o, is_basis in outcomes if is_basis]
+    if basis:  # every figure marked as the basis must support the verdict: the weakest holds
+        return max(basis, key=lambda o: FAVOUR.index(o.verdict))
+    return min((o for o, _ in outcomes), key=lambda o: FAVOUR.index(o.verdict))
+
+
+# ---------------------------------------------------------------------------------------------
+# The claims inventory
+
+
+@lru_cache(maxsize=1)
+def _claims_table(path: str) -> dict[str, dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def claims(path: Path = CLAIMS) -> dict[str, dict]:
+    return _claims_table(str(path))
+
+
+def claim(claim_id: str, path: Path = CLAIMS) -> dict:
+    table = claims(path)
+    if claim_id not in table:
+        raise LedgerError(f"no claim {claim_id!r} in {path.name}")
+    return table[claim_id]
+
+
+# ---------------------------------------------------------------------------------------------
+# The call
+
+
+@dataclass
+class Figure:
+    """One independent figure: a value (number, (low, high), date or rank), its source and where in it."""
+    value: object
+    source: str
+    locator: str
+    label: str = ""
+    basis: bool = False
+
+    def shown(self, kind: str) -> str:
+        if kind in ("date", "period"):
+            return str(Period.of(self.value))
+        if kind == "ranking":
+            return f"rank {int(self.value)}"
+        return str(Interval.of(self.value))
+
+
+def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False) -> list[Figure]:
+    """One Figure per row of a cited dataset: the value column, with the row's source and locator."""
+    return [Figure(value=row[value], source=row["source"], locator=row["locator"],
+                   label=str(row[label]) if label else "", basis=basis)
+            for _, row in frame.iterrows()]
+
+
+@dataclass
+class Search:
+    """One place looked for an independent figure: what was searched, where, and when."""
+    query: str
+    where: str
+    date: str
+
+
+@dataclass
+class Record:
+    id: str
+    chapter: int
+    quote: str
+    report_value: str
+    unit: str
+    kind: str
+    precision: str
+    verdict: str
+    recorded_verdict: str
+    why: str
+    note: str
+    error_kind: str
+    attributed_to: str
+    figures: list[dict] = field(default_factory=list)
+    internal: dict | None = None
+    searched: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
+
+
+class _Glued:
+    """What `glue` stores for a record: the JSON under the companion's own mimetype."""
+
+    def __init__(self, record: Record):
+        self.record = record
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {RECORD_MIMETYPE: json.loads(self.record.to_json()),
+                "text/plain": f"<claim record {self.record.id}: {self.record.verdict}>"}
+
+
+def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
+             searched: list[Search] | None = None, claims_path: Path = CLAIMS) -> Record:
+    """Compute a claim's verdict by the rules, without displaying anything."""
+    row = claim(claim_id, claims_path)
+    figures = list(figures or [])
+    searched = list(searched or [])
+    outcomes = [(judge(row, f.value), f.basis) for f in figures]
+    internal = check_internal(row, implied) if implied is not None else None
+    outcome = combine(outcomes, internal)
+    if outcome.verdict == "unverifiable" and len(searched) < 2:
+        raise LedgerError(f"{claim_id}: an unverifiable verdict needs at least two searches on record "
+                          f"(what was searched, where, when); got {len(searched)}")
+    if not note.strip():
+        raise LedgerError(f"{claim_id}: every verdict needs a note explaining it")
+    for f in figures:
+        if not f.source or not f.locator:
+            raise LedgerError(f"{claim_id}: every independent figure needs a source key and a locator")
+    error_kind = row.get("error_kind", "") if outcome.verdict in ("contradicted", "inconsistent") else ""
+    return Record(
+        id=claim_id, chapter=int(row["chapter"]), quote=row["quote"], report_value=row["report_value"],
+        unit=row["unit"], kind=row["kind"], precision=row["precision"], verdict=outcome.verdict,
+        recorded_verdict=row["verdict"], why=outcome.why, note=note, error_kind=error_kind,
+        attributed_to=row.get("attributed_to", ""),
+        figures=[{**asdict(f), "value": _jsonable(f.value), "shown": f.shown(row["kind"]),
+                  "verdict": o.verdict, "why": o.why} for f, (o, _) in zip(figures, outcomes)],
+        internal=None if internal is None else {"implied": str(Interval.of(implied)), "verdict": internal.verdict,
+                                                "why": internal.why},
+        searched=[asdict(s) for s in searched],
+    )
+
+
+def _jsonable(value):
+    if isinstance(value, Interval):
+        return [value.low, value.high]
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return pd.Timestamp(value).date().isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def in_book_build() -> bool:
+    return os.environ.get(RENDERER_ENV) == "book"
+
+
+def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
+              searched: list[Search] | None = None) -> None:
+    """Compute, show and record a claim's verdict (`evaluate` returns the record without showing it).
+
+    In the book build a verdict that differs from the one recorded in claims.csv stops the build;
+    in Jupyter the card says so, so a student who changes a figure sees the verdict move.
+    """
+    from IPython.display import HTML, display
+    from myst_nb import glue
+
+    record = evaluate(claim_id, figures, note=note, implied=implied, searched=searched)
+    if in_book_build() and record.verdict != record.recorded_verdict:
+        raise LedgerError(f"{claim_id}: computed verdict {record.verdict!r} differs from the one recorded in "
+                          f"data/claims.csv ({record.recorded_verdict!r}); fix the data or the record")
+    glue(GLUE_PREFIX + claim_id, _Glued(record), display=False)
+    display(HTML(card_html(record)))
+
+
+# ---------------------------------------------------------------------------------------------
+# Display
+
+
+def badge_html(verdict: str) -> str:
+    meaning, symbol, colour = VERDICTS.get(verdict, ("Not yet checked.", "…", "#999999"))
+    return (f'<span class="verdict-badge verdict-{verdict}" style="border-color:{colour}" title="{html.escape(meaning)}">'
+            f'<span aria-hidden="true">{symbol}</span> {verdict}</span>')
+
+
+def card_html(record: Record) -> str:
+    from companion.bib import cite_html
+
+    esc = html.escape
+    rows = "".join(
+        f"<li>{esc(f['shown'])}{' (' + esc(f['label']) + ')' if f['label'] else ''} — {cite_html(f['source'])}, "
+        f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">{badge_html(f['verdict'])}</span></li>"
+        for f in record.figures)
+    internal = (f"<dt>From the report's own figures</dt><dd>{esc(record.internal['implied'])} "
+                f"{badge_html(record.internal['verdict'])}</dd>") if record.internal else ""
+    searched = ("<dt>Searched without finding an independent figure</dt><dd><ul>"
+                + "".join(f"<li>{esc(s['query'])} — {esc(s['where'])} ({esc(s['date'])})</li>" for s in record.searched)
+                + "</ul></dd>") if record.searched else ""
+    mismatch = (f'<p class="claim-mismatch" role="note">The verdict recorded in data/claims.csv is '
+                f'<strong>{esc(record.recorded_verdict)}</strong>; the data now give <strong>{esc(record.verdict)}</strong>.</p>'
+                if record.verdict != record.recorded_verdict else "")
+    attributed = f" (the report cites: {esc(record.attributed_to)})" if record.attributed_to else ""
+    return (
+        f'<section class="claim-card verdict-{record.verdict}" id="claim-{esc(record.id)}" '
+        f'aria-label="Claim {esc(record.id)}: {esc(record.verdict)}">'
+        f'<header><span class="claim-id">{esc(record.id)}</span> {badge_html(record.verdict)}</header>'
+        f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
+        f'<dl><dt>The report says</dt><dd>{esc(_report_shown(record))}{attributed}</dd>'
+        + (f"<dt>Independent figures</dt><dd><ul>{rows}</ul></dd>" if rows else "")
+        + internal + searched
+        + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd></dl>'
+        + mismatch + "</section>"
+    )
+
+
+def _report_shown(record: Record) -> str:
+    if record.kind in ("date", "period"):
+        return f"{Period.of(record.report_value)} ({record.precision})"
+    if record.kind == "ranking":
+        return f"rank {record.report_value}: {record.unit} ({record.precision})"
+    return f"{Interval.of(record.report_value)} {record.unit} ({record.precision})"
 
 
 def legend() -> pd.DataFrame:
     """The verdict scale as a table, for the intro and methods pages."""
     return pd.DataFrame(
-        [(f"{symbol} {name}", meaning) for name, (meaning, symbol) in VERDICTS.items()],
+        [(f"{symbol} {name}", meaning) for name, (meaning, symbol, _) in VERDICTS.items()],
         columns=["verdict", "meaning"],
     ).set_index("verdict")
+
+
+def tolerance_table() -> pd.DataFrame:
+    """The numeric tolerances, for the methods page (generated from TOLERANCES)."""
+    rows = []
+    for (measure, precision), (_, within, close) in TOLERANCES.items():
+        kinds = "percentages, and arithmetic in percent" if measure == "points" else \
+            "counts, money, distances, durations, rates, conversions, arithmetic"
+        rows.append({"figures": kinds, "precision": precision,
+                     "reproduced within": _fmt_tol(measure, within) if precision != "bound" else "on the claimed side",
+                     "close within": _fmt_tol(measure, close)})
+    return pd.DataFrame(rows)
+
+
+def date_rule_table() -> pd.DataFrame:
+    return pd.DataFrame([
+        {"report's granularity": g, "reproduced": "independent date inside the period",
+         "close": f"outside by at most {d} day{'s' if d != 1 else ''}" if d else "never (a wrong year is wrong)"}
+        for g, d in DATE_CLOSE_DAYS.items()])

@@ -1,0 +1,292 @@
+"""Sphinx extension: pages derived from the claim records.
+
+After all pages are read, gathers every claim record the chapters glued (myst-nb keeps each
+page's glue data in `jupyter_execute/<page>.glue.json`, whether the page was executed in this
+build or an earlier one) and derives from them, never from a second copy:
+
+* the ledger page (``{claims-ledger}``): every claim of data/claims.csv with its record, a
+  filterable, sortable table that works offline, a chart of verdicts by chapter, the
+  unverifiable counts, and `ledger.csv` / `ledger.json` downloads;
+* the tallies on the intro page (``{ledger-tally}``);
+* schema.org ClaimReview JSON-LD in the <head> of each chapter that reproduces claims.
+
+The ledger and intro pages are rewritten on every build, so they can never lag a chapter.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from companion import charts, ledger
+from companion.bib import cite_html, entries
+
+logger = logging.getLogger(__name__)
+REPORT_TITLE = "Why territorial losses do not mean the end for ISIS"
+REPORT_AUTHOR = "Fatima Ayub"
+REPORT_DATE = "2018-01"
+DOWNLOADS = ("ledger.csv", "ledger.json")
+# A numeric rating only where the scale is ordinal (how well the figure holds up); the other two
+# verdicts are statements of a different kind and carry only their name.
+RATING = {"reproduced": 3, "close": 2, "contradicted": 1}
+
+
+class ledger_placeholder(nodes.General, nodes.Element):
+    """Stands in the doctree for a derived block until every record has been gathered."""
+
+
+class LedgerDirective(Directive):
+    what = ""
+
+    def run(self):
+        env = self.state.document.settings.env
+        env.note_dependency(str(ledger.CLAIMS))
+        return [ledger_placeholder(what=self.what, docname=env.docname)]
+
+
+class ClaimsLedger(LedgerDirective):
+    what = "ledger"
+
+
+class LedgerTally(LedgerDirective):
+    what = "tally"
+
+
+# ---------------------------------------------------------------------------------------------
+# Gathering
+
+
+def gather_records(app: Sphinx) -> dict[str, dict]:
+    """Every claim record glued by any page, keyed by claim id; a claim recorded twice is an error."""
+    from myst_nb.sphinx_ import NbMetadataCollector
+
+    folder = Path(app.env.mystnb_config.output_folder)
+    records: dict[str, dict] = {}
+    for docname, data in sorted(NbMetadataCollector.get_doc_data(app.env).items()):
+        keys = [k for k in data.get("glue", []) if k.startswith(ledger.GLUE_PREFIX)]
+        if not keys or docname not in app.env.found_docs:
+            continue
+        glued = json.loads((folder / f"{docname}.glue.json").read_text(encoding="utf-8"))
+        for key in keys:
+            bundle = glued[key]["data"]
+            record = bundle.get(ledger.RECORD_MIMETYPE)
+            if record is None:
+                raise ValueError(f"{docname}: glue {key!r} is not a claim record")
+            record = json.loads(record) if isinstance(record, str) else record
+            if record["id"] in records:
+                raise ValueError(f"claim {record['id']} is reproduced twice: {records[record['id']]['docname']} and {docname}")
+            records[record["id"]] = {**record, "docname": docname}
+    return records
+
+
+def ledger_rows(records: dict[str, dict], claims: dict[str, dict]) -> list[dict]:
+    """One row per claim in claims.csv order, with its record where a chapter made one."""
+    rows = []
+    for claim_id, claim in claims.items():
+        record = records.get(claim_id)
+        rows.append({
+            "id": claim_id, "chapter": int(claim["chapter"]), "quote": claim["quote"],
+            "report_figure": f"{claim['report_value']} {claim['unit']}".strip(),
+            "kind": claim["kind"], "precision": claim["precision"],
+            "independent": "; ".join(f["shown"] for f in record["figures"]) if record else "",
+            "sources": "; ".join(sorted({f["source"] for f in record["figures"]})) if record else "",
+            "verdict": record["verdict"] if record else ledger.PENDING,
+            "why": f"{record['why']}. {record['note']}" if record else "",
+            "error_kind": record["error_kind"] if record else "",
+            "docname": record["docname"] if record else "",
+        })
+    unknown = sorted(set(records) - set(claims))
+    if unknown:
+        raise ValueError(f"records for claims not in claims.csv: {', '.join(unknown)}")
+    return rows
+
+
+def _collect(app: Sphinx, env) -> list[str]:
+    claims = ledger.claims(ledger.CLAIMS)
+    records = gather_records(app)
+    app.companion_records = records
+    app.companion_ledger = ledger_rows(records, claims)
+    _write_downloads(Path(app.outdir), app.companion_ledger)
+    # Rewrite every page that shows derived data, whatever changed.
+    return sorted({doc for doc, data in _placeholder_docs(env).items() if data})
+
+
+def _placeholder_docs(env) -> dict[str, bool]:
+    return getattr(env, "companion_placeholder_docs", {})
+
+
+def _note_placeholders(app: Sphinx, doctree: nodes.document) -> None:
+    if not hasattr(app.env, "companion_placeholder_docs"):
+        app.env.companion_placeholder_docs = {}
+    app.env.companion_placeholder_docs[app.env.docname] = bool(list(doctree.findall(ledger_placeholder)))
+
+
+def _purge(app: Sphinx, env, docname: str) -> None:
+    getattr(env, "companion_placeholder_docs", {}).pop(docname, None)
+
+
+def _write_downloads(outdir: Path, rows: list[dict]) -> None:
+    outdir.mkdir(parents=True, exist_ok=True)
+    fields = [k for k in rows[0] if k != "docname"] if rows else []
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (outdir / "ledger.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    (outdir / "ledger.json").write_text(
+        json.dumps([{k: v for k, v in r.items() if k != "docname"} for r in rows], indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+def _rel(app: Sphinx, fromdoc: str, target: str) -> str:
+    return app.builder.get_relative_uri(fromdoc, target)
+
+
+def tally_frame(rows: list[dict]) -> pd.DataFrame:
+    order = list(ledger.VERDICTS) + [ledger.PENDING]
+    counts = pd.Series([r["verdict"] for r in rows]).value_counts()
+    return pd.DataFrame({"verdict": order, "claims": [int(counts.get(v, 0)) for v in order]})
+
+
+def render_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    frame = tally_frame(rows)
+    checked = int(frame.loc[frame.verdict != ledger.PENDING, "claims"].sum())
+    body = "".join(f"<tr><td>{ledger.badge_html(v)}</td><td>{n}</td></tr>" for v, n in frame.itertuples(index=False))
+    link = _rel(app, docname, "book/ledger")
+    return (f'<div class="ledger-tally"><p>{checked} of {len(rows)} quantitative claims checked so far; '
+            f'the <a href="{link}">claims ledger</a> lists every one.</p>'
+            f'<table class="ledger-tally-table"><caption>Claims by verdict</caption>'
+            f'<thead><tr><th scope="col">Verdict</th><th scope="col">Claims</th></tr></thead>'
+            f'<tbody>{body}</tbody></table></div>')
+
+
+def verdict_chart_html(rows: list[dict]) -> str:
+    frame = pd.DataFrame(rows).groupby(["chapter", "verdict"]).size().rename("claims").reset_index()
+    order = list(ledger.VERDICTS) + [ledger.PENDING]
+    colours = [ledger.VERDICTS[v][2] for v in ledger.VERDICTS] + ["#BBBBBB"]
+    chart = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("chapter:O", title="Chapter (report section)"),
+        x=alt.X("claims:Q", title="Claims", stack="zero"),
+        color=alt.Color("verdict:N", scale=alt.Scale(domain=order, range=colours), title="Verdict"),
+        order=alt.Order("verdict_rank:Q"),
+        tooltip=[alt.Tooltip("chapter:O", title="Chapter"), alt.Tooltip("verdict:N", title="Verdict"),
+                 alt.Tooltip("claims:Q", title="Claims")],
+    ).transform_calculate(verdict_rank=f"indexof({json.dumps(order)}, datum.verdict)")
+    counts = pd.Series([r["verdict"] for r in rows]).value_counts()
+    checked = len(rows) - int(counts.get(ledger.PENDING, 0))
+    finding = (f"{checked} of {len(rows)} claims checked so far: "
+               + ", ".join(f"{int(counts[v])} {v}" for v in ledger.VERDICTS if counts.get(v)))
+    chart = charts.figure(
+        chart, title=finding,
+        subtitle="Number of quantitative claims per report section, by verdict (pending = not yet checked)",
+        source="This companion's claim records (ledger.csv)",
+        description="Stacked bar chart of claims per chapter by verdict: " + "; ".join(
+            f"chapter {c}: " + ", ".join(f"{n} {v}" for v, n in zip(g.verdict, g.claims))
+            for c, g in frame.groupby("chapter")) + ".")
+    charts.setup()  # the book's theme, as in the chapters
+    return charts.book_renderer(chart.to_dict())["text/html"]
+
+
+def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    esc = html.escape
+    body = []
+    for r in rows:
+        target = (_rel(app, docname, r["docname"]) + f"#claim-{r['id']}") if r["docname"] else ""
+        ident = f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
+        sources = ", ".join(cite_html(k) for k in r["sources"].split("; ") if k) if r["sources"] else ""
+        body.append(
+            f'<tr data-verdict="{esc(r["verdict"])}" data-chapter="{r["chapter"]}">'
+            f'<td>{ident}</td><td>{r["chapter"]}</td><td class="ledger-quote">{esc(r["quote"])}</td>'
+            f'<td>{esc(r["report_figure"])}</td><td>{esc(r["independent"])}</td>'
+            f'<td>{ledger.badge_html(r["verdict"])}</td><td>{sources}</td></tr>')
+    unverifiable = pd.DataFrame(rows).assign(unverifiable=lambda d: d.verdict.eq("unverifiable")) \
+        .groupby("chapter").unverifiable.sum()
+    unverifiable_cells = "".join(f"<tr><td>{c}</td><td>{int(n)}</td></tr>" for c, n in unverifiable.items())
+    options = "".join(f'<option value="{v}">{v}</option>' for v in list(ledger.VERDICTS) + [ledger.PENDING])
+    csv_link, json_link = (_rel(app, docname, "index").replace("index.html", name) for name in DOWNLOADS)
+    return (
+        f'<p class="ledger-downloads">Download the ledger: <a href="{csv_link}" download>ledger.csv</a> · '
+        f'<a href="{json_link}" download>ledger.json</a></p>'
+        + verdict_chart_html(rows)
+        + '<div class="ledger-controls"><label>Filter <input type="search" id="ledger-filter" '
+        'placeholder="id, words of the quote, source…"></label> '
+        f'<label>Verdict <select id="ledger-verdict"><option value="">all</option>{options}</select></label> '
+        '<span id="ledger-count" aria-live="polite"></span></div>'
+        '<div class="ledger-table-wrap"><table class="claims-ledger-table" id="ledger-table">'
+        '<caption>Every quantitative claim of the report (select a column heading to sort)</caption><thead><tr>'
+        + "".join(f'<th scope="col"><button type="button" class="ledger-sort" data-column="{i}">{h}</button></th>'
+                  for i, h in enumerate(["Claim", "Chapter", "The report's words", "Report's figure",
+                                         "Independent figure(s)", "Verdict", "Sources"]))
+        + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>"
+        + '<table class="ledger-unverifiable"><caption>Unverifiable claims by chapter</caption>'
+        '<thead><tr><th scope="col">Chapter</th><th scope="col">Unverifiable</th></tr></thead>'
+        f"<tbody>{unverifiable_cells}</tbody></table>"
+    )
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(ledger_placeholder)):
+        rows = getattr(app, "companion_ledger", [])
+        content = render_ledger(app, docname, rows) if node["what"] == "ledger" else render_tally(app, docname, rows)
+        node.replace_self(nodes.raw("", content, format="html"))
+
+
+def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
+    base = app.config.html_baseurl or ""
+    page = (base.rstrip("/") + "/" if base else "") + app.builder.get_target_uri(docname)
+    report = {"@type": "CreativeWork", "name": REPORT_TITLE, "datePublished": REPORT_DATE,
+              "author": {"@type": "Person", "name": REPORT_AUTHOR}}
+    reviews = []
+    for r in records:
+        rating = {"@type": "Rating", "alternateName": r["verdict"],
+                  "ratingExplanation": f"{r['why']}. {r['note']}"}
+        if r["verdict"] in RATING:
+            rating.update(ratingValue=RATING[r["verdict"]], bestRating=max(RATING.values()), worstRating=min(RATING.values()))
+        citations = []
+        for key in sorted({f["source"] for f in r["figures"]}):
+            fields = entries()[key].fields
+            citations.append({"@type": "CreativeWork", "name": fields.get("title", key).replace("{", "").replace("}", ""),
+                              **({"url": fields["url"]} if "url" in fields else {})})
+        reviews.append({
+            "@context": "https://schema.org", "@type": "ClaimReview", "url": f"{page}#claim-{r['id']}",
+            "claimReviewed": r["quote"], "reviewRating": rating, "citation": citations,
+            "author": {"@type": "Organization", "name": app.config.project},
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": REPORT_AUTHOR},
+                             "datePublished": REPORT_DATE, "appearance": report},
+        })
+    return reviews
+
+
+def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    records = [r for r in getattr(app, "companion_records", {}).values() if r["docname"] == pagename]
+    if records:
+        payload = json.dumps(claim_reviews(app, pagename, records), ensure_ascii=False, sort_keys=True, indent=1)
+        context["metatags"] = context.get("metatags", "") + (
+            '\n<script type="application/ld+json">' + payload.replace("</", "<\\/") + "</script>\n")
+    if "claims-ledger-table" in context.get("body", ""):
+        app.add_js_file("companion-ledger.js", priority=660)
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_node(ledger_placeholder)
+    app.add_directive("claims-ledger", ClaimsLedger)
+    app.add_directive("ledger-tally", LedgerTally)
+    app.connect("doctree-read", _note_placeholders)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-updated", _collect)
+    app.connect("doctree-resolved", _resolve)
+    app.connect("html-page-context", _page_context)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": False, "env_version": 1}
