@@ -70,3 +70,18 @@ def browser():
 
     with browser_context() as context:
         yield context
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-rule-snapshot", action="store_true",
+                     help="rewrite tests/snapshots/rule_table.json from the current verdict rules")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _update_rule_snapshot(request):
+    if request.config.getoption("--update-rule-snapshot"):
+        import json
+
+        from test_ledger import SNAPSHOT, rule_table
+
+        SNAPSHOT.write_text(json.dumps(rule_table(), indent=1, sort_keys=True) + "\n")

@@ -180,7 +180,7 @@ def test_chapter_one_carries_its_charts_and_their_data(built_book):
     assert html.count('class="companion-chart-view"') == 4
     assert html.count("Data behind this chart") == 4
     assert "vendor/vega.min.js" in html
-    assert "vendor/vega.min.js" not in (built_book / "book" / "ledger.html").read_text()
+    assert "vendor/vega.min.js" not in (built_book / "book" / "methods.html").read_text()  # no chart, no scripts
 
 
 def test_no_thebe_and_a_default_theme_mode(built_book, pages):

@@ -57,6 +57,16 @@ def test_loading_an_undeclared_dataset_fails_the_build(fixture_project):
     assert "loads dataset 'ihs_revenue' without declaring it" in result.stdout + result.stderr
 
 
+def test_a_verdict_that_moves_away_from_the_recorded_one_stops_the_build(fixture_project):
+    # 36,200 km² -> 20,000 km² makes the loss 78 %: the 60 percent claim is then contradicted,
+    # which disagrees with data/claims.csv, so the build must stop and say so.
+    edit(fixture_project / "data/ihs_territory.csv", ",36200,", ",20000,")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert ("ch1-territory-lost-60-percent: computed verdict 'contradicted' differs from the one recorded"
+            in result.stdout + result.stderr)
+
+
 def test_a_broken_data_file_stops_the_build_with_file_row_column_and_rule(fixture_project):
     edit(fixture_project / "data/ihs_territory.csv", ",65500,", ",-65500,")
     result = build_copy(fixture_project)
@@ -80,6 +90,10 @@ def test_pages_never_go_stale_when_data_or_companion_change(fixture_project):
     assert "36,100 km²" in after_data and "36,200 km²" not in after_data
     assert "Executing notebook" in second.stdout
     assert re.findall(r"(\S+\.md): Executing notebook", second.stdout) == [str(fixture_project / CHAPTER)]
+    # ... and the ledger, derived from the chapter's records, follows in the same incremental build.
+    ledger_rows = json.loads((fixture_project / "_build/html/ledger.json").read_text())
+    territory = next(r for r in ledger_rows if r["id"] == "ch1-territory-lost-60-percent")
+    assert territory["independent"] == "60.24"  # 1 - 36,100 / 90,800
 
     # The companion's code changes: pages that use it are rebuilt with the new behaviour.
     edit(fixture_project / "companion/report.py", '"in the report\'s words"', '"in the words of the report"')

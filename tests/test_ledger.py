@@ -1,0 +1,197 @@
+"""The verdict rules at their edges, the precedence, the call's own requirements, and a snapshot
+of the whole rule table so that any change to a tolerance shows every verdict it moves."""
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from companion import ledger
+from companion.ledger import Figure, Interval, LedgerError, Outcome, Search
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "rule_table.json"
+
+
+def verdict(report, independent, kind="count", precision="exact", bound="", unit=""):
+    return ledger.judge({"kind": kind, "precision": precision, "bound": bound, "unit": unit,
+                         "report_value": str(report)}, independent).verdict
+
+
+@pytest.mark.parametrize("precision, reproduced_at, close_at, contradicted_at", [
+    ("exact", 1010, 1100, 1101),          # ±1 % reproduced, ±10 % close
+    ("approximate", 1100, 1250, 1251),    # ±10 %, ±25 %
+])
+def test_relative_tolerances_at_their_edges(precision, reproduced_at, close_at, contradicted_at):
+    assert verdict(1000, reproduced_at, precision=precision) == "reproduced"
+    assert verdict(1000, reproduced_at + 1, precision=precision) == "close"
+    assert verdict(1000, close_at, precision=precision) == "close"
+    assert verdict(1000, contradicted_at, precision=precision) == "contradicted"
+    assert verdict(1000, 2000 - contradicted_at, precision=precision) == "contradicted"  # symmetric below
+
+
+@pytest.mark.parametrize("precision, reproduced_at, close_at", [("exact", 0.5, 2.0), ("approximate", 2.0, 5.0)])
+def test_percentages_are_compared_in_points(precision, reproduced_at, close_at):
+    assert verdict(60, 60 + reproduced_at, "percent", precision) == "reproduced"
+    assert verdict(60, 60 + reproduced_at + 0.01, "percent", precision) == "close"
+    assert verdict(60, 60 - close_at, "percent", precision) == "close"
+    assert verdict(60, 60 - close_at - 0.01, "percent", precision) == "contradicted"
+
+
+def test_lower_bounds():
+    assert verdict(30000, 31000, precision="bound", bound="at_least") == "reproduced"
+    assert verdict(30000, 30000, precision="bound", bound="at_least") == "reproduced"
+    assert verdict(30000, 27000, precision="bound", bound="at_least") == "close"       # 10 % short
+    assert verdict(30000, 26999, precision="bound", bound="at_least") == "contradicted"
+    assert verdict(30000, (27000, 31000), precision="bound", bound="at_least") == "reproduced"  # range reaches it
+
+
+def test_upper_bounds():
+    assert verdict(6500, 5000, precision="bound", bound="at_most") == "reproduced"
+    assert verdict(6500, 7150, precision="bound", bound="at_most") == "close"
+    assert verdict(6500, 7151, precision="bound", bound="at_most") == "contradicted"
+
+
+def test_a_point_claim_against_an_estimate_range_uses_the_nearest_end():
+    assert verdict(9_000_000, (6_500_000, 11_000_000), precision="approximate") == "reproduced"
+    assert verdict(9_000_000, (9_950_000, 11_000_000), precision="approximate") == "close"
+
+
+def test_dates_at_the_reports_granularity():
+    assert verdict("2017-10", "2017-10-17", "date") == "reproduced"
+    assert verdict("2017-10", "2017-11-07", "date") == "close"          # 7 days across the boundary
+    assert verdict("2017-10", "2017-11-08", "date") == "contradicted"
+    assert verdict("2017-08-09", "2017-08-08", "date") == "close"      # one day
+    assert verdict("2017-08-09", "2017-08-07", "date") == "contradicted"
+    assert verdict("2016", "2017-01-01", "date") == "contradicted"     # a wrong year is never close
+    assert verdict("2016", "2016-12-31", "date") == "reproduced"
+
+
+def test_dates_with_bounds():
+    assert verdict("2011", "2011", "date", "bound", "at_least") == "reproduced"
+    assert verdict("2011", "2013-05", "date", "bound", "at_least") == "reproduced"
+    assert verdict("2011", "2010", "date", "bound", "at_least") == "contradicted"
+    assert verdict("2017", "2016-03", "date", "bound", "at_most") == "reproduced"
+
+
+def test_periods_ranges_and_rankings():
+    assert verdict("2006..2008", "2006..2008", "period") == "reproduced"
+    assert verdict("2006..2008", "2007..2009", "period") == "close"
+    assert verdict("2006..2008", "2010..2011", "period") == "contradicted"
+    assert verdict("10000..20000", (10500, 19000), "range", "approximate") == "reproduced"
+    assert verdict("10000..20000", (15000, 40000), "range", "approximate") == "close"
+    assert verdict("10000..20000", (25000, 40000), "range", "approximate") == "contradicted"
+    assert verdict(1, 1, "ranking") == "reproduced"
+    assert verdict(1, 2, "ranking") == "contradicted"
+
+
+def test_the_reports_own_arithmetic():
+    claim = {"report_value": "48", "unit": "percent"}
+    assert ledger.check_internal(claim, 50).verdict == "inconsistent"
+    assert ledger.check_internal(claim, 48.3).verdict == "reproduced"
+    assert ledger.check_internal(claim, (46, 49)).verdict == "reproduced"   # rounding of the inputs
+
+
+def test_precedence():
+    good, near, bad = Outcome("reproduced", ""), Outcome("close", ""), Outcome("contradicted", "")
+    inconsistent = Outcome("inconsistent", "")
+    assert ledger.combine([(good, False)], inconsistent).verdict == "inconsistent"
+    assert ledger.combine([(bad, False), (good, False)]).verdict == "reproduced"   # most favourable
+    assert ledger.combine([(bad, True), (good, False)]).verdict == "contradicted"  # the basis decides
+    assert ledger.combine([(good, True), (near, True)]).verdict == "close"         # weakest basis holds
+    assert ledger.combine([]).verdict == "unverifiable"
+    assert ledger.combine([], Outcome("reproduced", "")).verdict == "reproduced"
+
+
+@pytest.fixture
+def claims_file(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind\n"
+        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,\n")
+    ledger._claims_table.cache_clear()
+    yield path
+    ledger._claims_table.cache_clear()
+
+
+def test_unverifiable_needs_two_recorded_searches(claims_file):
+    with pytest.raises(LedgerError, match="at least two searches"):
+        ledger.evaluate("ch1-x", [], note="n", searched=[Search("q", "pages", "2026-11-24")], claims_path=claims_file)
+    record = ledger.evaluate("ch1-x", [], note="n", claims_path=claims_file,
+                             searched=[Search("q", "pages", "2026-11-24"), Search("r", "docs", "2026-11-24")])
+    assert record.verdict == "unverifiable" and len(record.searched) == 2
+
+
+def test_every_verdict_needs_a_note_and_every_figure_a_source(claims_file):
+    with pytest.raises(LedgerError, match="note"):
+        ledger.evaluate("ch1-x", [Figure(100, "s", "l")], claims_path=claims_file)
+    with pytest.raises(LedgerError, match="source key and a locator"):
+        ledger.evaluate("ch1-x", [Figure(100, "s", "")], note="n", claims_path=claims_file)
+
+
+def test_unknown_claims_are_refused(claims_file):
+    with pytest.raises(LedgerError, match="no claim"):
+        ledger.evaluate("ch9-nope", [Figure(1, "s", "l")], note="n", claims_path=claims_file)
+
+
+def test_a_record_carries_what_the_pages_need(claims_file):
+    record = ledger.evaluate("ch1-x", [Figure(104, "afp2017lost60", "p. 1", "AFP")], note="why", claims_path=claims_file)
+    assert (record.verdict, record.recorded_verdict) == ("close", "reproduced")
+    assert record.figures[0]["shown"] == "104" and record.figures[0]["verdict"] == "close"
+    json.loads(record.to_json())
+    card = ledger.card_html(record)
+    assert "✗" not in card and "≈ close" in card.replace("</span> ", " ").replace('<span aria-hidden="true">', "")
+    assert "The verdict recorded in data/claims.csv is" in card
+    assert 'href="https://www.straitstimes.com' in card
+
+
+def rule_table() -> dict[str, str]:
+    """Every kind × precision × bound against a ladder of independent values: the whole rule set."""
+    table = {}
+    ladder = [0.5, 0.74, 0.75, 0.89, 0.9, 0.99, 1.0, 1.01, 1.05, 1.1, 1.11, 1.25, 1.26, 2.0]
+    for kind, precision in itertools.product(("count", "money", "distance", "rate"), ("exact", "approximate")):
+        for factor in ladder:
+            table[f"{kind}/{precision}/x{factor}"] = verdict(1000, 1000 * factor, kind, precision)
+    for bound, factor in itertools.product(("at_least", "at_most"), ladder):
+        table[f"count/bound/{bound}/x{factor}"] = verdict(1000, 1000 * factor, "count", "bound", bound)
+    for precision, delta in itertools.product(("exact", "approximate", "bound"), (-6, -5, -2.5, -2, -0.5, 0, 0.5, 1, 2, 5, 6)):
+        table[f"percent/{precision}/{delta:+}"] = verdict(50, 50 + delta, "percent", precision,
+                                                          "at_least" if precision == "bound" else "")
+    for report, independent in itertools.product(("2017", "2017-10", "2017-10-15"),
+                                                 ("2016-12-31", "2017-09-24", "2017-09-30", "2017-10-14", "2017-10-15",
+                                                  "2017-10-16", "2017-10-31", "2017-11-07", "2017-11-08", "2018-01-01")):
+        table[f"date/{report}/{independent}"] = verdict(report, independent, "date")
+    for independent in ("2006..2008", "2006..2007", "2005..2009", "2009..2011", "2004..2005"):
+        table[f"period/2006..2008/{independent}"] = verdict("2006..2008", independent, "period")
+    for independent in ((10000, 20000), (9000, 22000), (8000, 20000), (15000, 30000), (21000, 30000)):
+        table[f"range/10000..20000/{independent}"] = verdict("10000..20000", independent, "range", "approximate")
+    for rank in (1, 2, 3):
+        table[f"ranking/1/{rank}"] = verdict(1, rank, "ranking")
+    return table
+
+
+def test_the_whole_rule_table_matches_its_snapshot():
+    """If this fails, a rule changed: the diff lists every verdict it moves. Review it, then
+    regenerate the snapshot with `python -m pytest tests/test_ledger.py --update-rule-snapshot`."""
+    current = rule_table()
+    if not SNAPSHOT.exists():
+        pytest.fail(f"no snapshot at {SNAPSHOT}: create it with --update-rule-snapshot")
+    recorded = json.loads(SNAPSHOT.read_text())
+    moved = {k: f"{recorded.get(k)} -> {current.get(k)}" for k in sorted(set(current) | set(recorded))
+             if current.get(k) != recorded.get(k)}
+    assert moved == {}
+
+
+def test_the_snapshot_covers_every_verdict_an_outside_comparison_can_give():
+    assert set(json.loads(SNAPSHOT.read_text()).values()) == {"reproduced", "close", "contradicted"}
+
+
+def test_interval_and_period_parsing():
+    assert Interval.of("10000..20000") == Interval(10000, 20000)
+    assert str(Interval.of(9000000)) == "9,000,000"
+    with pytest.raises(LedgerError):
+        Interval(2, 1)
+    assert str(ledger.Period.of("2006..2008")) == "2006 – 2008"
+    with pytest.raises(LedgerError):
+        ledger.Period.of("August 9")
