@@ -28,6 +28,7 @@ from companion import DATA_DIR
 from companion.charts import RENDERER_ENV
 
 CLAIMS = DATA_DIR / "claims.csv"
+STATIC_DIR = Path(__file__).parent / "static"
 GLUE_PREFIX = "claim:"
 # Glued records carry this JSON mimetype (a "+json" type, so notebooks store it as an object).
 RECORD_MIMETYPE = "application/vnd.companion.claim+json"
@@ -446,7 +447,9 @@ def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str =
         raise LedgerError(f"{claim_id}: computed verdict {record.verdict!r} differs from the one recorded in "
                           f"data/claims.csv ({record.recorded_verdict!r}); fix the data or the record")
     glue(GLUE_PREFIX + claim_id, _Glued(record), display=False)
-    display(HTML(card_html(record)))
+    # The book loads companion.css on every page; in Jupyter the card brings its own styles.
+    style = "" if in_book_build() else f"<style>{(STATIC_DIR / 'companion.css').read_text()}</style>"
+    display(HTML(style + card_html(record)))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -116,3 +116,30 @@ def test_a_cdn_script_also_fails_from_disk(control_site, browser):
     page = control_site / "book" / "control-cdn-script.html"
     report = check_page(browser, page.as_uri(), control_site.as_uri() + "/")
     assert any("request outside the book: https://cdn.jsdelivr.net" in p for p in report.problems)
+
+
+def test_the_ledger_table_filters_and_sorts_offline(built_book, browser):
+    import json
+
+    records = json.loads((built_book / "ledger.json").read_text())
+    contradicted = sum(r["verdict"] == "contradicted" for r in records)
+    with serve(built_book) as base:
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        try:
+            page.goto(base + "book/ledger.html")
+            visible = "() => [...document.querySelectorAll('#ledger-table tbody tr')].filter(r => !r.hidden).length"
+            assert page.evaluate(visible) == len(records)
+            page.select_option("#ledger-verdict", "contradicted")
+            assert page.evaluate(visible) == contradicted > 0
+            assert page.inner_text("#ledger-count") == f"{contradicted} of {len(records)} claims shown"
+            page.select_option("#ledger-verdict", "")
+            page.fill("#ledger-filter", "mosul")
+            assert page.evaluate(visible) == sum("mosul" in (r["id"] + " " + r["quote"]).lower() for r in records) > 0
+            page.fill("#ledger-filter", "")
+            page.click("button.ledger-sort[data-column='1']")  # chapter, ascending
+            page.click("button.ledger-sort[data-column='1']")  # and descending
+            first_chapter = page.evaluate("() => document.querySelector('#ledger-table tbody tr').dataset.chapter")
+            assert first_chapter == str(max(r["chapter"] for r in records))
+        finally:
+            page.close()

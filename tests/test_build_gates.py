@@ -51,7 +51,7 @@ def test_a_sphinx_warning_fails_the_build(fixture_project):
 
 
 def test_loading_an_undeclared_dataset_fails_the_build(fixture_project):
-    edit(fixture_project / CHAPTER, "datasets: [ihs_territory, ihs_revenue]", "datasets: [ihs_territory]")
+    edit(fixture_project / CHAPTER, "datasets: [ihs_territory, ihs_revenue, ", "datasets: [ihs_territory, ")
     result = build_copy(fixture_project)
     assert result.returncode != 0
     assert "loads dataset 'ihs_revenue' without declaring it" in result.stdout + result.stderr

@@ -65,3 +65,24 @@ def test_a_chapter_is_served_as_a_notebook_with_its_code_cells(lab_server):
     cells = model["content"]["cells"]
     assert any(c["cell_type"] == "code" and 'data.load("ihs_territory")' in c["source"] for c in cells)
     assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_chapter_one_runs_as_a_notebook_outside_the_book_from_any_directory(tmp_path, monkeypatch):
+    """A student's run: the MyST chapter as a notebook, a fresh kernel, another working directory,
+    no book-build variable, so charts use Altair's offline Jupyter renderer."""
+    import jupytext
+    import nbclient
+
+    from companion.charts import RENDERER_ENV
+
+    monkeypatch.delenv(RENDERER_ENV, raising=False)
+    notebook = jupytext.read(ROOT / "book" / "ch1_territorial_losses.md")
+    client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
+    html = " ".join(o.get("data", {}).get("text/html", "") for o in outputs)
+    assert html.count('class="claim-card') == 15 and "<style>" in html
+    widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    assert len(widgets) == 4  # the four charts, as offline JupyterChart widgets
+    assert not any(o.get("output_type") == "error" for o in outputs)
