@@ -20,6 +20,7 @@ import html
 import io
 import json
 import os
+import textwrap
 from collections import Counter
 
 import altair as alt
@@ -32,6 +33,7 @@ SPEC_MIMETYPE = "application/vnd.companion.vegalite+json"
 
 # Okabe & Ito (2008): distinguishable under the common forms of colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
+TITLE_WIDTH, SUBTITLE_WIDTH = 64, 96  # characters per line, for a chart about 500 px wide
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 
 _ids_seen: Counter[str] = Counter()
@@ -42,13 +44,13 @@ def theme() -> alt.theme.ThemeConfig:
     return {
         "config": {
             "font": FONT,
-            "view": {"continuousWidth": 560, "continuousHeight": 300, "stroke": None},
+            "view": {"continuousWidth": 500, "continuousHeight": 300, "stroke": None},
             "range": {"category": PALETTE},
             "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12,
                       "subtitleColor": "#444444", "offset": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
                      "labelColor": "#222222", "titleColor": "#222222", "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "direction": "horizontal", "columns": 2, "labelLimit": 320},
             "line": {"strokeWidth": 2.5},
             "point": {"size": 70, "filled": True},
         }
@@ -76,8 +78,12 @@ def figure(chart: alt.TopLevelMixin, *, title: str, source: str, description: st
     for name, value in (("title", title), ("source", source), ("description", description)):
         if not value or not value.strip():
             raise ValueError(f"a chart needs a non-empty {name}")
-    lines = ([subtitle] if subtitle else []) + [f"Source: {source}"]
-    return chart.properties(title=alt.Title(title, subtitle=lines), description=description)
+    # Vega does not wrap titles: break long ones into lines so the chart fits the page column.
+    lines = [piece for line in ([subtitle] if subtitle else []) + [f"Source: {source}"]
+             for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
+    heading = textwrap.wrap(title, TITLE_WIDTH)
+    return chart.properties(title=alt.Title(heading[0] if len(heading) == 1 else heading, subtitle=lines),
+                            description=description)
 
 
 def chart_id(spec: dict) -> str:

@@ -207,12 +207,16 @@ def _fmt_tol(measure: str, value: float) -> str:
 
 
 def compare_range(report, independent, *, precision: str) -> Outcome:
-    """A range claim: both ends within the tolerance is reproduced; overlapping is close; disjoint is contradicted."""
+    """A range claim: reproduced when both ends agree within the tolerance or the independent figure
+    lies inside the report's range ("hundreds a month" is borne out by 570); overlapping is close;
+    disjoint is contradicted."""
     report, independent = Interval.of(report), Interval.of(independent)
     _, within, _ = TOLERANCES[("relative", "approximate" if precision == "bound" else precision)]
     ends_ok = all(abs(r - i) <= within * abs(r) + 1e-12 for r, i in ((report.low, independent.low), (report.high, independent.high)))
     if ends_ok:
         return Outcome("reproduced", f"independent range {independent} matches the report's {report} at both ends")
+    if report.low <= independent.low and independent.high <= report.high:
+        return Outcome("reproduced", f"independent {independent} lies inside the report's range {report}")
     if independent.low <= report.high and report.low <= independent.high:
         return Outcome("close", f"independent range {independent} overlaps the report's {report} but the ends differ")
     return Outcome("contradicted", f"independent range {independent} does not overlap the report's {report}")
@@ -417,12 +421,13 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
 
 
 def _jsonable(value):
+    """A figure's value as plain JSON (numpy and pandas scalars, dates, intervals, pairs)."""
     if isinstance(value, Interval):
         return [value.low, value.high]
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).date().isoformat()
-    if isinstance(value, tuple):
-        return list(value)
+    if isinstance(value, (tuple, list)):
+        return [_jsonable(v) for v in value]
     if hasattr(value, "item"):
         return value.item()
     return value
@@ -443,6 +448,7 @@ def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str =
     from myst_nb import glue
 
     record = evaluate(claim_id, figures, note=note, implied=implied, searched=searched)
+    record.to_json()  # fail here, loudly, if anything in the record is not JSON
     if in_book_build() and record.verdict != record.recorded_verdict:
         raise LedgerError(f"{claim_id}: computed verdict {record.verdict!r} differs from the one recorded in "
                           f"data/claims.csv ({record.recorded_verdict!r}); fix the data or the record")

@@ -128,11 +128,18 @@ def compare_trees(left: Path, right: Path) -> list[str]:
     return [name for name in differ if name not in ALLOWED_TO_DIFFER]
 
 
-def test_two_clean_builds_are_byte_identical(built_book, tmp_path):
-    project = copy_project(tmp_path / "second-build")
+def clean_build(target: Path) -> Path:
+    project = copy_project(target)
     result = build_copy(project)
     assert result.returncode == 0, build_failure(result)
-    assert compare_trees(built_book, project / "_build" / "html") == []
+    return project / "_build" / "html"
+
+
+def test_two_clean_builds_are_byte_identical(built_book, tmp_path):
+    # On CI the shared build is clean, so one more clean build is enough. Elsewhere the shared
+    # build may be incremental (Sphinx then keeps emptied search-index entries), so build twice.
+    first = built_book if os.environ.get("CI") == "true" else clean_build(tmp_path / "first-build")
+    assert compare_trees(first, clean_build(tmp_path / "second-build")) == []
 
 
 def test_the_test_run_has_no_network_beyond_loopback():

@@ -80,6 +80,8 @@ def test_periods_ranges_and_rankings():
     assert verdict("2006..2008", "2007..2009", "period") == "close"
     assert verdict("2006..2008", "2010..2011", "period") == "contradicted"
     assert verdict("10000..20000", (10500, 19000), "range", "approximate") == "reproduced"
+    assert verdict("10000..20000", (12000, 15000), "range", "approximate") == "reproduced"  # inside
+    assert verdict("200..999", 570, "range", "approximate") == "reproduced"
     assert verdict("10000..20000", (15000, 40000), "range", "approximate") == "close"
     assert verdict("10000..20000", (25000, 40000), "range", "approximate") == "contradicted"
     assert verdict(1, 1, "ranking") == "reproduced"
@@ -164,7 +166,7 @@ def rule_table() -> dict[str, str]:
         table[f"date/{report}/{independent}"] = verdict(report, independent, "date")
     for independent in ("2006..2008", "2006..2007", "2005..2009", "2009..2011", "2004..2005"):
         table[f"period/2006..2008/{independent}"] = verdict("2006..2008", independent, "period")
-    for independent in ((10000, 20000), (9000, 22000), (8000, 20000), (15000, 30000), (21000, 30000)):
+    for independent in ((10000, 20000), (12000, 15000), (9000, 22000), (8000, 20000), (15000, 30000), (21000, 30000)):
         table[f"range/10000..20000/{independent}"] = verdict("10000..20000", independent, "range", "approximate")
     for rank in (1, 2, 3):
         table[f"ranking/1/{rank}"] = verdict(1, rank, "ranking")
@@ -195,3 +197,13 @@ def test_interval_and_period_parsing():
     assert str(ledger.Period.of("2006..2008")) == "2006 – 2008"
     with pytest.raises(LedgerError):
         ledger.Period.of("August 9")
+
+
+def test_records_serialise_numpy_and_pandas_values(claims_file):
+    import numpy as np
+    import pandas as pd
+
+    record = ledger.evaluate("ch1-x", [Figure((np.int64(95), np.int64(105)), "s", "l"),
+                                       Figure(np.float64(100.0), "s", "l")], note="n", claims_path=claims_file)
+    assert json.loads(record.to_json())["figures"][0]["value"] == [95, 105]
+    assert ledger._jsonable(pd.Timestamp("2017-10-17")) == "2017-10-17"
