@@ -177,8 +177,8 @@ def test_the_shipped_vega_lite_is_altairs_version(built_book):
 
 def test_chapter_one_carries_its_charts_and_their_data(built_book):
     html = (built_book / "book" / "ch1_territorial_losses.html").read_text()
-    assert html.count('class="companion-chart-view"') == 4
-    assert html.count("Data behind this chart") == 4
+    assert html.count('class="companion-chart-view"') == 3
+    assert html.count("Data behind this chart") == 3
     assert "vendor/vega.min.js" in html
     assert "vendor/vega.min.js" not in (built_book / "book" / "methods.html").read_text()  # no chart, no scripts
 

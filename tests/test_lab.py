@@ -67,7 +67,12 @@ def test_a_chapter_is_served_as_a_notebook_with_its_code_cells(lab_server):
     assert model["content"]["metadata"]["kernelspec"]["name"] == "python3"
 
 
-def test_chapter_one_runs_as_a_notebook_outside_the_book_from_any_directory(tmp_path, monkeypatch):
+# chapter file -> (claim cards, charts) a student's run must show
+FINISHED_CHAPTERS = {"ch1_territorial_losses": (15, 3), "ch2_not_eliminated": (6, 3), "ch3_media_strategy": (19, 3)}
+
+
+@pytest.mark.parametrize("chapter", sorted(FINISHED_CHAPTERS))
+def test_finished_chapters_run_as_notebooks_outside_the_book_from_any_directory(chapter, tmp_path, monkeypatch):
     """A student's run: the MyST chapter as a notebook, a fresh kernel, another working directory,
     no book-build variable, so charts use Altair's offline Jupyter renderer."""
     import jupytext
@@ -76,13 +81,14 @@ def test_chapter_one_runs_as_a_notebook_outside_the_book_from_any_directory(tmp_
     from companion.charts import RENDERER_ENV
 
     monkeypatch.delenv(RENDERER_ENV, raising=False)
-    notebook = jupytext.read(ROOT / "book" / "ch1_territorial_losses.md")
+    notebook = jupytext.read(ROOT / "book" / f"{chapter}.md")
     client = nbclient.NotebookClient(notebook, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.get("outputs", [])]
     html = " ".join(o.get("data", {}).get("text/html", "") for o in outputs)
-    assert html.count('class="claim-card') == 15 and "<style>" in html
+    cards, charts = FINISHED_CHAPTERS[chapter]
+    assert html.count('class="claim-card') == cards and "<style>" in html
     widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(widgets) == 4  # the four charts, as offline JupyterChart widgets
+    assert len(widgets) == charts  # offline JupyterChart widgets
     assert not any(o.get("output_type") == "error" for o in outputs)
