@@ -34,3 +34,10 @@ def cite_html(key: str) -> str:
     if url:
         return f'<a class="reference external" href="{html.escape(url)}" title="{title}">{text}</a>'
     return f'<span title="{title}">{text}</span>'
+
+
+def cited(frame):
+    """A copy of a data table for display, its `source` keys shown as short citations."""
+    shown = frame.copy()
+    shown["source"] = [short(key) for key in shown["source"]]
+    return shown
