@@ -332,6 +332,11 @@ class Figure:
     label: str = ""
     basis: bool = False
 
+    @classmethod
+    def from_row(cls, row, value: str, label: str = "", basis: bool = False) -> "Figure":
+        """A figure from one row of a cited dataset: its `value` column, source and locator."""
+        return cls(value=row[value], source=row["source"], locator=row["locator"], label=label, basis=basis)
+
     def shown(self, kind: str) -> str:
         if kind in ("date", "period"):
             return str(Period.of(self.value))
@@ -342,9 +347,7 @@ class Figure:
 
 def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False) -> list[Figure]:
     """One Figure per row of a cited dataset: the value column, with the row's source and locator."""
-    return [Figure(value=row[value], source=row["source"], locator=row["locator"],
-                   label=str(row[label]) if label else "", basis=basis)
-            for _, row in frame.iterrows()]
+    return [Figure.from_row(row, value, str(row[label]) if label else "", basis) for _, row in frame.iterrows()]
 
 
 @dataclass

@@ -216,7 +216,8 @@ def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
         .groupby("chapter").unverifiable.sum()
     unverifiable_cells = "".join(f"<tr><td>{c}</td><td>{int(n)}</td></tr>" for c, n in unverifiable.items())
     options = "".join(f'<option value="{v}">{v}</option>' for v in list(ledger.VERDICTS) + [ledger.PENDING])
-    csv_link, json_link = (_rel(app, docname, "index").replace("index.html", name) for name in DOWNLOADS)
+    to_root = "../" * docname.count("/")  # the downloads sit at the site root
+    csv_link, json_link = (to_root + name for name in DOWNLOADS)
     return (
         f'<p class="ledger-downloads">Download the ledger: <a href="{csv_link}" download>ledger.csv</a> · '
         f'<a href="{json_link}" download>ledger.json</a></p>'
