@@ -334,8 +334,15 @@ class Figure:
 
     @classmethod
     def from_row(cls, row, value: str, label: str = "", basis: bool = False) -> "Figure":
-        """A figure from one row of a cited dataset: its `value` column, source and locator."""
-        return cls(value=row[value], source=row["source"], locator=row["locator"], label=label, basis=basis)
+        """A figure from one row of a cited dataset: its `value` column, source and locator.
+
+        A date is kept at the precision the row gives it (`date_precision`): an event dated only
+        to a month is March 2017, not 1 March 2017."""
+        figure = row[value]
+        precision = row.get("date_precision") if hasattr(row, "get") else None
+        if isinstance(figure, (pd.Timestamp, dt.date)) and isinstance(precision, str):
+            figure = pd.Timestamp(figure).strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+        return cls(value=figure, source=row["source"], locator=row["locator"], label=label, basis=basis)
 
     def shown(self, kind: str) -> str:
         if kind in ("date", "period"):

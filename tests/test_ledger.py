@@ -207,3 +207,13 @@ def test_records_serialise_numpy_and_pandas_values(claims_file):
                                        Figure(np.float64(100.0), "s", "l")], note="n", claims_path=claims_file)
     assert json.loads(record.to_json())["figures"][0]["value"] == [95, 105]
     assert ledger._jsonable(pd.Timestamp("2017-10-17")) == "2017-10-17"
+
+
+def test_figures_from_rows_keep_the_date_precision_of_the_row():
+    import pandas as pd
+
+    row = pd.Series({"date": pd.Timestamp("2017-03-01"), "date_precision": "month", "source": "s", "locator": "l"})
+    figure = Figure.from_row(row, "date", "Westminster")
+    assert figure.value == "2017-03" and figure.shown("date") == "March 2017"
+    day = Figure.from_row(row.replace({"month": "day"}), "date")
+    assert day.shown("date") == "1 March 2017"
