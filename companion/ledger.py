@@ -35,7 +35,8 @@ RECORD_MIMETYPE = "application/vnd.companion.claim+json"
 
 # name -> (meaning, symbol, colour). Colour only ever repeats the word and the symbol.
 VERDICTS: dict[str, tuple[str, str, str]] = {
-    "reproduced": ("Independent data gives the report's figure within the tolerance its precision allows.", "✓", "#009E73"),
+    "reproduced": ("Independent data gives the report's figure within the tolerance its precision allows (for the "
+                   "report's own arithmetic: recomputing it from the report's own figures does).", "✓", "#009E73"),
     "close": ("Off, but within the wider tolerance; the commentary says by how much and why.", "≈", "#E69F00"),
     "contradicted": ("Independent data disagrees beyond that, or a date or ranking is wrong.", "✗", "#D55E00"),
     "inconsistent": ("The report's own figures disagree with each other (arithmetic from the report alone).", "≠", "#CC79A7"),
