@@ -9,9 +9,14 @@ from pybtex.database import parse_file
 from companion import BIBLIOGRAPHY
 
 
-@lru_cache(maxsize=1)
-def entries():
-    return parse_file(str(BIBLIOGRAPHY), bib_format="bibtex").entries
+@lru_cache(maxsize=None)
+def _entries(path: str):
+    return parse_file(path, bib_format="bibtex").entries
+
+
+def entries(path=BIBLIOGRAPHY):
+    """The parsed entries of a bibliography file (the book's own by default), parsed once per file."""
+    return _entries(str(path))
 
 
 def short(key: str) -> str:

@@ -58,12 +58,10 @@ class Hit:
 
 def section_starts(folded: str) -> list[int]:
     """Offsets in the folded report at which each section's body heading stands."""
-    raw = report.text()
+    lines = report.text().splitlines()
     starts = []
-    for heading in report.SECTION_HEADINGS:
-        # Alone on its line in the body (the table of contents adds dots or a page number).
-        line = re.search(r"^" + re.escape(heading) + r"[ \t]*$", raw, re.M)
-        prefix = report.fold(raw[:line.start()])
+    for index in report.heading_lines():
+        prefix = report.fold("\n".join(lines[:index]))
         starts.append(len(prefix) + 1 if prefix else 0)
     return starts
 

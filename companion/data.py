@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 from frictionless import Package
-from pybtex.database import parse_file
 
-from companion import BIBLIOGRAPHY, DATA_DIR, ROOT
+from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, bib
 
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 BIBLIOGRAPHY_RESOURCE = "bibliography"
@@ -62,14 +60,9 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-@lru_cache(maxsize=None)
-def _bibliography_keys(bib_path: Path) -> tuple[str, ...]:
-    return tuple(parse_file(str(bib_path), bib_format="bibtex").entries.keys())
-
-
 def bibliography_keys(bib_path: Path = BIBLIOGRAPHY) -> set[str]:
     """The citation keys defined in the companion's bibliography."""
-    return set(_bibliography_keys(Path(bib_path)))
+    return set(bib.entries(bib_path).keys())
 
 
 def descriptor(data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> dict:
@@ -105,8 +98,8 @@ def dataset_path(name: str, data_dir: Path = DATA_DIR) -> Path:
                    f"known: {', '.join(dataset_names(data_dir))}")
 
 
-def validate(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> None:
-    """Raise DataError for the first rule the dataset breaks; return None when it is valid."""
+def validate(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> Package:
+    """Raise DataError for the first rule the dataset breaks; return the validated data package."""
     data_dir = Path(data_dir)
     path = dataset_path(name, data_dir)
     if not path.is_file():
@@ -120,7 +113,7 @@ def validate(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY
     package = Package(descriptor(data_dir, bib_path), basepath=str(data_dir))
     report = package.get_resource(name).validate()
     if report.valid:
-        return
+        return package
     errors = report.flatten(["type", "rowNumber", "fieldName", "cell", "note", "message"])
     if not errors:  # a failure frictionless reports at task level (unreadable file, bad schema)
         raise DataError(path, None, None, "unreadable", "; ".join(str(e) for e in report.errors))
@@ -152,9 +145,7 @@ def load(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) ->
 
     Dates become datetime64, integers nullable Int64, numbers float64; everything else is text.
     """
-    validate(name, data_dir, bib_path)
-    package = Package(descriptor(data_dir, bib_path), basepath=str(Path(data_dir)))
-    resource = package.get_resource(name)
+    resource = validate(name, data_dir, bib_path).get_resource(name)
     fields = resource.schema.fields
     rows = [[row[f.name] for f in fields] for row in resource.read_rows()]
     frame = pd.DataFrame(rows, columns=[f.name for f in fields])

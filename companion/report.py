@@ -45,8 +45,8 @@ class Section:
 
 
 @lru_cache(maxsize=1)
-def sections() -> tuple[Section, ...]:
-    """The eight sections, split at their headings in the body (the table of contents is skipped)."""
+def heading_lines() -> tuple[int, ...]:
+    """The line index of each section heading in the body (the table of contents is skipped)."""
     lines = text().splitlines()
     starts = []
     for heading in SECTION_HEADINGS:
@@ -57,6 +57,14 @@ def sections() -> tuple[Section, ...]:
         starts.append(hits[0])
     if starts != sorted(starts):
         raise ValueError("section headings are not in the report's order")
+    return tuple(starts)
+
+
+@lru_cache(maxsize=1)
+def sections() -> tuple[Section, ...]:
+    """The eight sections, split at their headings in the body."""
+    lines = text().splitlines()
+    starts = list(heading_lines())
     ends = starts[1:] + [len(lines)]
     return tuple(Section(n, heading, "\n".join(lines[start + 1:end]).strip())
                  for n, (heading, start, end) in enumerate(zip(SECTION_HEADINGS, starts, ends), start=1))
