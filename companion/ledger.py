@@ -338,11 +338,16 @@ class Figure:
         """A figure from one row of a cited dataset: its `value` column, source and locator.
 
         A date is kept at the precision the row gives it (`date_precision`): an event dated only
-        to a month is March 2017, not 1 March 2017."""
+        to a month is March 2017, not 1 March 2017. An event the source dates as a span (an
+        `end_date`) becomes a period: "the fall of 2006" is September..November 2006."""
         figure = row[value]
         precision = row.get("date_precision") if hasattr(row, "get") else None
         if isinstance(figure, (pd.Timestamp, dt.date)) and isinstance(precision, str):
-            figure = pd.Timestamp(figure).strftime({"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision])
+            layout = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[precision]
+            figure = pd.Timestamp(figure).strftime(layout)
+            end = row.get("end_date")
+            if value == "date" and end is not None and not pd.isna(end):
+                figure = f"{figure}..{pd.Timestamp(end).strftime(layout)}"
         return cls(value=figure, source=row["source"], locator=row["locator"], label=label, basis=basis)
 
     def shown(self, kind: str) -> str:
