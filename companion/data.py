@@ -19,6 +19,10 @@ from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, bib
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 BIBLIOGRAPHY_RESOURCE = "bibliography"
 
+# Columns that bound one span: the first may not exceed the second in any row. Frictionless
+# checks one cell at a time, so the companion checks these pairs itself.
+ORDERED_PAIRS = (("fighters_low", "fighters_high"), ("period_start", "period_end"), ("date", "end_date"))
+
 # Plain-English names for frictionless error types, used in DataError messages.
 RULES = {
     "type-error": "wrong type",
@@ -158,6 +162,14 @@ def load(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) ->
             frame[field.name] = frame[field.name].astype("float64")
         else:
             frame[field.name] = frame[field.name].astype("string")
+    for first, second in ORDERED_PAIRS:
+        if first in frame and second in frame:
+            broken = frame.index[(frame[first] > frame[second]).fillna(False).astype(bool)]
+            if len(broken):
+                at = broken[0]
+                raise DataError(dataset_path(name, data_dir), int(at) + 2, second, f"{second} before {first}",
+                                f"{frame.at[at, second]} is less than {first} {frame.at[at, first]}; "
+                                "a span must not end before it starts")
     frame.attrs["dataset"] = name
     frame.attrs["path"] = _display(dataset_path(name, data_dir))
     return frame

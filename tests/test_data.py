@@ -73,6 +73,23 @@ def test_broken_row_names_file_row_column_and_rule(case, data_copy):
     assert f"row {row}" in message and f"column '{column}'" in message and rule in message
 
 
+def test_a_range_whose_high_end_is_below_its_low_end_is_refused(data_copy):
+    # Soufan's 27,000-31,000 written backwards: each cell is valid, the pair is not.
+    rewrite(data_copy / "foreign_fighters.csv", lambda t: t.replace(",27000,31000,", ",31000,27000,"))
+    with pytest.raises(data.DataError) as caught:
+        data.load("foreign_fighters", data_dir=data_copy)
+    error = caught.value
+    assert (error.row, error.column, error.rule) == (2, "fighters_high", "fighters_high before fighters_low")
+    assert "27000 is less than fighters_low 31000" in str(error)
+
+
+def test_an_event_span_that_ends_before_it_starts_is_refused(data_copy):
+    rewrite(data_copy / "events.csv", lambda t: t.replace("2006-09-01,2006-11-30,", "2006-09-01,2006-08-30,"))
+    with pytest.raises(data.DataError) as caught:
+        data.load("events", data_dir=data_copy)
+    assert caught.value.column == "end_date" and caught.value.rule == "end_date before date"
+
+
 def test_wrong_type_message_quotes_the_bad_value(data_copy):
     rewrite(data_copy / "ihs_territory.csv", BROKEN["wrong type"][0])
     with pytest.raises(data.DataError, match="'ninety thousand' is not a valid integer"):
