@@ -262,6 +262,17 @@ def compare_ranking(report, independent) -> Outcome:
     return Outcome("contradicted", f"ranked {independent} in the independent data, not {report} as the report says")
 
 
+def compare_attribution(report: str, independent: str) -> Outcome:
+    """Who gave a figure. Bodies are written as paths, broadest first ("US government/State
+    Department"): the attribution holds when the body that gave the figure is the one the report
+    names or part of it, so "the US" covers US intelligence but not an Afghan governor's office."""
+    named, actual = [part.strip().casefold() for part in report.split("/")], \
+        [part.strip().casefold() for part in independent.split("/")]
+    if actual[:len(named)] == named:
+        return Outcome("reproduced", f"the figure came from {independent}, which is {report} as the report says")
+    return Outcome("contradicted", f"the figure came from {independent}, not from {report}")
+
+
 def judge(claim: dict, independent) -> Outcome:
     """The verdict of one independent figure against one claim, by the claim's kind and precision."""
     kind = claim["kind"]
@@ -271,6 +282,8 @@ def judge(claim: dict, independent) -> Outcome:
         return compare_period(claim["report_value"], independent)
     if kind == "ranking":
         return compare_ranking(claim["report_value"], independent)
+    if kind == "attribution":
+        return compare_attribution(claim["report_value"], independent)
     if kind == "range":
         return compare_range(claim["report_value"], independent, precision=claim["precision"])
     return compare_number(claim["report_value"], independent, kind=kind, precision=claim["precision"],
@@ -320,6 +333,19 @@ def claim(claim_id: str, path: Path = CLAIMS) -> dict:
     return table[claim_id]
 
 
+def report_marks(labels: dict[str, str]) -> pd.DataFrame:
+    """The report's own figures, read from the claims inventory, for marking on a chart.
+
+    labels: {claim id: the words to show}. Returns one row per claim: claim, value, label."""
+    rows = []
+    for claim_id, label in labels.items():
+        value = Interval.of(claim(claim_id)["report_value"])
+        if value.low != value.high:
+            raise LedgerError(f"{claim_id}: a range cannot be marked as one value")
+        rows.append({"claim": claim_id, "value": value.low, "label": label})
+    return pd.DataFrame(rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # The call
 
@@ -355,6 +381,8 @@ class Figure:
             return str(Period.of(self.value))
         if kind == "ranking":
             return f"rank {int(self.value)}"
+        if kind == "attribution":
+            return str(self.value)
         return str(Interval.of(self.value))
 
 
@@ -519,6 +547,8 @@ def _report_shown(record: Record) -> str:
         return f"{Period.of(record.report_value)} ({record.precision})"
     if record.kind == "ranking":
         return f"rank {record.report_value}: {record.unit} ({record.precision})"
+    if record.kind == "attribution":
+        return f"{record.unit}: {record.report_value}"
     return f"{Interval.of(record.report_value)} {record.unit} ({record.precision})"
 
 

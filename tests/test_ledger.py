@@ -88,6 +88,17 @@ def test_periods_ranges_and_rankings():
     assert verdict(1, 2, "ranking") == "contradicted"
 
 
+def test_an_attribution_holds_for_the_body_named_or_a_part_of_it():
+    assert verdict("US government", "US government/intelligence community", "attribution") == "reproduced"
+    assert verdict("US government/military", "us government/Military", "attribution") == "reproduced"
+    assert verdict("US government/military", "US government/State Department", "attribution") == "contradicted"
+    assert verdict("US government", "Afghan government/Nangarhar provincial governor", "attribution") == "contradicted"
+    # a narrower body named by the report is not borne out by a broader one
+    assert verdict("US government/military", "US government", "attribution") == "contradicted"
+    # "US" is not a prefix of "USA government": parts are compared whole, not as text
+    assert verdict("US", "USA government", "attribution") == "contradicted"
+
+
 def test_the_reports_own_arithmetic():
     claim = {"report_value": "48", "unit": "percent"}
     assert ledger.check_internal(claim, 50).verdict == "inconsistent"
