@@ -9,14 +9,15 @@ import pytest
 
 from companion import build
 from conftest import SCREENSHOTS
-from pagecheck import axe_violations, check_page, html_pages, serve
+from pagecheck import ALL_CHARTS_SETTLED, axe_violations, check_page, html_pages, serve
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 SCREENSHOT_PAGES = {"book/intro.html", "book/ch1_territorial_losses.html", "book/data_sources.html"}
 # Chapters whose charts the browser must find drawn (a regression that drops a chart fails here).
 EXPECTED_CHARTS = {"book/ch1_territorial_losses.html": 3, "book/ch2_not_eliminated.html": 3,
-                   "book/ch3_media_strategy.html": 3, "book/ledger.html": 1}
+                   "book/ch3_media_strategy.html": 3, "book/ch4_foreign_fighters.html": 4,
+                   "book/ch6_europe.html": 2, "book/ledger.html": 1}
 
 
 def assert_all_pages_pass(browser, root, base, screenshot_dir=None):
@@ -142,5 +143,40 @@ def test_the_ledger_table_filters_and_sorts_offline(built_book, browser):
             page.click("button.ledger-sort[data-column='1']")  # and descending
             first_chapter = page.evaluate("() => document.querySelector('#ledger-table tbody tr').dataset.chapter")
             assert first_chapter == str(max(r["chapter"] for r in records))
+        finally:
+            page.close()
+
+
+# The per-capita explorer: its y axes, read from the labels Vega gives each axis for screen readers.
+EXPLORER_AXES = """() => {
+    const view = document.querySelector('.vega-bindings select').closest('.companion-chart-view');
+    return [...view.querySelectorAll('[aria-roledescription="axis"]')]
+        .map(axis => axis.getAttribute('aria-label')).filter(label => label.startsWith('Y-axis'));
+}"""
+
+
+def top_countries(page):
+    """The first country on each y axis (per capita, then in numbers)."""
+    return [label.split(": ", 1)[1].split(",")[0] for label in page.evaluate(EXPLORER_AXES)]
+
+
+def test_the_per_capita_explorer_switches_source_offline(built_book, browser):
+    with serve(built_book) as base:
+        page = browser.new_page()
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+        try:
+            page.goto(base + "book/ch4_foreign_fighters.html")
+            page.wait_for_function(ALL_CHARTS_SETTLED, timeout=20000)
+            select = page.locator(".vega-bindings select")
+            assert select.count() == 1
+            options = select.locator("option").all_inner_texts()
+            assert "The Soufan Group, December 2015" in options and len(options) == 4
+            assert top_countries(page) == ["Tunisia", "Tunisia"]  # the report's source: first on both counts
+            select.select_option("The Soufan Center, October 2017")
+            page.wait_for_function(f"() => ({EXPLORER_AXES})()[0].includes(': Jordan')", timeout=5000)
+            assert top_countries(page) == ["Jordan", "Russia"]
+            select.select_option("ICSR, January 2015")
+            page.wait_for_function(f"() => ({EXPLORER_AXES})()[0].includes(': Tunisia')", timeout=5000)
+            assert "26 values" in page.evaluate(EXPLORER_AXES)[0]  # ICSR's countries, all drawn
         finally:
             page.close()
