@@ -534,7 +534,7 @@ def card_html(record: Record) -> str:
         f'aria-label="Claim {esc(record.id)}: {esc(record.verdict)}">'
         f'<header><span class="claim-id">{esc(record.id)}</span> {badge_html(record.verdict)}</header>'
         f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
-        f'<dl><dt>The report says</dt><dd>{esc(_report_shown(record))}{attributed}</dd>'
+        f'<dl><dt>The report says</dt><dd>{esc(report_shown(record))}{attributed}</dd>'
         + (f"<dt>Independent figures</dt><dd><ul>{rows}</ul></dd>" if rows else "")
         + internal + searched
         + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd></dl>'
@@ -542,14 +542,17 @@ def card_html(record: Record) -> str:
     )
 
 
-def _report_shown(record: Record) -> str:
-    if record.kind in ("date", "period"):
-        return f"{Period.of(record.report_value)} ({record.precision})"
-    if record.kind == "ranking":
-        return f"rank {record.report_value}: {record.unit} ({record.precision})"
-    if record.kind == "attribution":
-        return f"{record.unit}: {record.report_value}"
-    return f"{Interval.of(record.report_value)} {record.unit} ({record.precision})"
+def report_shown(record: Record | dict) -> str:
+    """The report's figure as a reader should see it; takes a Record or a gathered record dict."""
+    get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    kind, value, unit, precision = get("kind"), get("report_value"), get("unit"), get("precision")
+    if kind in ("date", "period"):
+        return f"{Period.of(value)} ({precision})"
+    if kind == "ranking":
+        return f"rank {value}: {unit} ({precision})"
+    if kind == "attribution":
+        return f"{unit}: {value}"
+    return f"{Interval.of(value)} {unit} ({precision})"
 
 
 def legend() -> pd.DataFrame:

@@ -7,7 +7,9 @@ build or an earlier one) and derives from them, never from a second copy:
 * the ledger page (``{claims-ledger}``): every claim of data/claims.csv with its record, a
   filterable, sortable table that works offline, a chart of verdicts by chapter, the
   unverifiable counts, and `ledger.csv` / `ledger.json` downloads;
-* the tallies on the intro page (``{ledger-tally}``);
+* the tallies on the intro page (``{ledger-tally}``, ``{errata-tally}``);
+* the errata page (``{errata}``): every claim found wrong or inconsistent, grouped by the kind
+  of error, with the figure that corrects it and its source;
 * schema.org ClaimReview JSON-LD in the <head> of each chapter that reproduces claims.
 
 The ledger and intro pages are rewritten on every build, so they can never lag a chapter.
@@ -59,6 +61,14 @@ class ClaimsLedger(LedgerDirective):
 
 class LedgerTally(LedgerDirective):
     what = "tally"
+
+
+class Errata(LedgerDirective):
+    what = "errata"
+
+
+class ErrataTally(LedgerDirective):
+    what = "errata-tally"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -238,11 +248,92 @@ def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
     )
 
 
+# The errata, in the order a reader meets the kinds of error; headings say what went wrong.
+ERRATA_HEADINGS = {
+    "wrong date": "Wrong dates",
+    "wrong figure": "Wrong figures",
+    "misattribution": "Misattributed sources",
+    "arithmetic": "The report's own arithmetic",
+    "internal contradiction": "Contradictions between sections",
+    "wrong ranking": "Wrong rankings",
+}
+ERRATA_VERDICTS = ("contradicted", "inconsistent")
+
+
+def errata_records(records: dict[str, dict], claims: dict[str, dict]) -> dict[str, list[dict]]:
+    """Claims found wrong or inconsistent, by kind of error, in the inventory's order."""
+    if set(ERRATA_HEADINGS) != set(ledger.ERROR_KINDS):
+        raise ValueError("every kind of error needs an errata heading")
+    grouped: dict[str, list[dict]] = {kind: [] for kind in ERRATA_HEADINGS}
+    for claim_id in claims:
+        record = records.get(claim_id)
+        if record and record["verdict"] in ERRATA_VERDICTS:
+            if record["error_kind"] not in grouped:
+                raise ValueError(f"{claim_id}: {record['verdict']} but its kind of error is {record['error_kind']!r}")
+            grouped[record["error_kind"]].append(record)
+    return grouped
+
+
+def _corrections(record: dict) -> list[dict]:
+    """The figures that decided the verdict: the basis if the chapter named one, else those that disagree."""
+    figures = record["figures"]
+    decisive = [f for f in figures if f["basis"]] or [f for f in figures if f["verdict"] != "reproduced"] or figures
+    return decisive
+
+
+def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:
+    esc = html.escape
+    parts = []
+    for kind, items in errata_records(records, claims).items():
+        if not items:
+            continue
+        parts.append(f'<section class="errata-kind" id="errata-{kind.replace(" ", "-")}">'
+                     f'<h2>{esc(ERRATA_HEADINGS[kind])} ({len(items)})</h2>')
+        for r in items:
+            link = _rel(app, docname, r["docname"]) + f"#claim-{r['id']}"
+            corrections = "".join(
+                f'<li>{esc(f["shown"])}'
+                + (f' ({esc(f["label"])})' if f["label"] else "")
+                + f': {cite_html(f["source"])}, <span class="errata-locator">{esc(f["locator"])}</span></li>'
+                for f in _corrections(r))
+            internal = (f'<li>the report\'s own figures imply {esc(r["internal"]["implied"])}</li>'
+                        if r.get("internal") and r["internal"]["verdict"] == "inconsistent" else "")
+            parts.append(
+                f'<article class="erratum" id="erratum-{esc(r["id"])}">'
+                f'<h3><a href="{esc(link)}">{esc(r["id"])}</a> {ledger.badge_html(r["verdict"])}</h3>'
+                f'<blockquote>{esc(r["quote"])}</blockquote>'
+                f'<dl><dt>The report says</dt><dd>{esc(ledger.report_shown(r))}</dd>'
+                f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
+                f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
+        parts.append("</section>")
+    if not parts:
+        return "<p>No claim checked so far is contradicted or inconsistent.</p>"
+    return "".join(parts)
+
+
+def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:
+    grouped = errata_records(records, claims)
+    total = sum(len(items) for items in grouped.values())
+    link = _rel(app, docname, "book/errata")
+    body = "".join(f'<tr><td><a href="{link}#errata-{kind.replace(" ", "-")}">{html.escape(ERRATA_HEADINGS[kind])}</a>'
+                   f"</td><td>{len(items)}</td></tr>" for kind, items in grouped.items() if items)
+    return (f'<div class="errata-tally"><p>{total} claims are wrong or inconsistent; the '
+            f'<a href="{link}">errata</a> give each correction with its source.</p>'
+            '<table class="errata-tally-table"><caption>Errata by kind of error</caption>'
+            '<thead><tr><th scope="col">Kind of error</th><th scope="col">Claims</th></tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    rows = getattr(app, "companion_ledger", [])
+    records = getattr(app, "companion_records", {})
+    claims = ledger.claims(ledger.CLAIMS)
+    render = {"ledger": lambda: render_ledger(app, docname, rows),
+              "tally": lambda: render_tally(app, docname, rows),
+              "errata": lambda: render_errata(app, docname, records, claims),
+              "errata-tally": lambda: render_errata_tally(app, docname, records, claims)}
     for node in list(doctree.findall(ledger_placeholder)):
-        rows = getattr(app, "companion_ledger", [])
-        content = render_ledger(app, docname, rows) if node["what"] == "ledger" else render_tally(app, docname, rows)
-        node.replace_self(nodes.raw("", content, format="html"))
+        node.replace_self(nodes.raw("", render[node["what"]](), format="html"))
 
 
 def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
@@ -285,6 +376,8 @@ def setup(app: Sphinx) -> dict:
     app.add_node(ledger_placeholder)
     app.add_directive("claims-ledger", ClaimsLedger)
     app.add_directive("ledger-tally", LedgerTally)
+    app.add_directive("errata", Errata)
+    app.add_directive("errata-tally", ErrataTally)
     app.connect("doctree-read", _note_placeholders)
     app.connect("env-purge-doc", _purge)
     app.connect("env-updated", _collect)

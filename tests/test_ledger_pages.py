@@ -93,3 +93,36 @@ def test_chapter_one_carries_its_claims_as_claimreview_json_ld(built_book, ledge
 
 def test_pages_without_records_carry_no_json_ld(built_book):
     assert "application/ld+json" not in (built_book / "book" / "ledger.html").read_text()
+
+
+def test_the_errata_list_exactly_the_wrong_and_inconsistent_claims_by_kind(built_book, ledger_json):
+    html = (built_book / "book" / "errata.html").read_text()
+    wrong = [r for r in ledger_json if r["verdict"] in ("contradicted", "inconsistent")]
+    assert wrong, "the book has found errors; an empty errata page would hide them"
+    listed = re.findall(r'<article class="erratum" id="erratum-([a-z0-9-]+)">', html)
+    assert sorted(listed) == sorted(r["id"] for r in wrong)
+    # grouped under their kind of error, with the count in the heading
+    sections = re.findall(r'<section class="errata-kind" id="errata-([a-z-]+)"><h2>[^<]+\((\d+)\)</h2>(.*?)</section>',
+                          html, re.S)
+    for kind_slug, count, body in sections:
+        ids = re.findall(r'id="erratum-([a-z0-9-]+)"', body)
+        assert int(count) == len(ids) > 0
+        assert {r["error_kind"].replace(" ", "-") for r in wrong if r["id"] in ids} == {kind_slug}
+    # every entry links to the claim card in its chapter and cites the correcting source
+    for claim_id in listed:
+        entry = html.split(f'id="erratum-{claim_id}"', 1)[1].split("</article>", 1)[0]
+        assert re.search(rf'href="[a-z0-9_]+\.html#claim-{claim_id}"', entry), claim_id
+        correction = entry.split("<dt>The correction</dt>", 1)[1].split("</dd>", 1)[0]
+        assert 'class="reference external" href="http' in correction, claim_id
+
+
+def test_the_intro_counts_the_errata_by_kind(built_book, ledger_json):
+    html = (built_book / "book" / "intro.html").read_text()
+    shown = {slug: int(n) for slug, n in re.findall(r'href="errata\.html#errata-([a-z-]+)">[^<]+</a></td><td>(\d+)</td>', html)}
+    expected = {}
+    for r in ledger_json:
+        if r["verdict"] in ("contradicted", "inconsistent"):
+            slug = r["error_kind"].replace(" ", "-")
+            expected[slug] = expected.get(slug, 0) + 1
+    assert shown == expected
+    assert f"{sum(expected.values())} claims are wrong or inconsistent" in html
