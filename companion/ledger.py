@@ -255,10 +255,18 @@ def compare_period(report, independent) -> Outcome:
 _GRAN_FMT = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
 
-def compare_ranking(report, independent) -> Outcome:
+def compare_ranking(report, independent, partial: bool = False) -> Outcome:
+    """Same rank: reproduced. A rank computed from an incomplete list can show the claimed rank
+    is not achieved (if ranked lower, missing entries cannot raise it), but agreement is only
+    close, because an entry missing from the list could outrank it."""
     report, independent = int(report), int(independent)
+    if report == independent and partial:
+        return Outcome("close", f"ranked {independent} among the entries in the data, as the report says, "
+                                "but the list is incomplete")
     if report == independent:
         return Outcome("reproduced", f"ranked {independent} in the independent data, as the report says")
+    if partial and independent < report:
+        return Outcome("close", f"ranked {independent} among the entries in the data, not {report}; the list is incomplete")
     return Outcome("contradicted", f"ranked {independent} in the independent data, not {report} as the report says")
 
 
@@ -273,7 +281,7 @@ def compare_attribution(report: str, independent: str) -> Outcome:
     return Outcome("contradicted", f"the figure came from {independent}, not from {report}")
 
 
-def judge(claim: dict, independent) -> Outcome:
+def judge(claim: dict, independent, partial: bool = False) -> Outcome:
     """The verdict of one independent figure against one claim, by the claim's kind and precision."""
     kind = claim["kind"]
     if kind == "date":
@@ -281,7 +289,7 @@ def judge(claim: dict, independent) -> Outcome:
     if kind == "period":
         return compare_period(claim["report_value"], independent)
     if kind == "ranking":
-        return compare_ranking(claim["report_value"], independent)
+        return compare_ranking(claim["report_value"], independent, partial)
     if kind == "attribution":
         return compare_attribution(claim["report_value"], independent)
     if kind == "range":
@@ -358,6 +366,9 @@ class Figure:
     locator: str
     label: str = ""
     basis: bool = False
+    # A rank computed from a list that leaves countries out: it can still show a claimed top rank
+    # to be wrong (a missing country only pushes a rank down), but it cannot prove it.
+    partial: bool = False
 
     @classmethod
     def from_row(cls, row, value: str, label: str = "", basis: bool = False) -> "Figure":
@@ -439,7 +450,7 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
     row = claim(claim_id, claims_path)
     figures = list(figures or [])
     searched = list(searched or [])
-    outcomes = [(judge(row, f.value), f.basis) for f in figures]
+    outcomes = [(judge(row, f.value, f.partial), f.basis) for f in figures]
     internal = check_internal(row, implied) if implied is not None else None
     outcome = combine(outcomes, internal)
     if outcome.verdict == "unverifiable" and len(searched) < 2:

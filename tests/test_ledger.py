@@ -88,6 +88,13 @@ def test_periods_ranges_and_rankings():
     assert verdict(1, 2, "ranking") == "contradicted"
 
 
+def test_a_rank_from_an_incomplete_list_can_refute_but_not_prove():
+    assert ledger.compare_ranking(1, 1, partial=True).verdict == "close"
+    assert ledger.compare_ranking(1, 2, partial=True).verdict == "contradicted"  # missing entries cannot help
+    assert ledger.compare_ranking(2, 1, partial=True).verdict == "close"         # a missing entry could be above
+    assert ledger.compare_ranking(1, 1).verdict == "reproduced"
+
+
 def test_an_attribution_holds_for_the_body_named_or_a_part_of_it():
     assert verdict("US government", "US government/intelligence community", "attribution") == "reproduced"
     assert verdict("US government/military", "us government/Military", "attribution") == "reproduced"
