@@ -265,8 +265,11 @@ def errata_records(records: dict[str, dict], claims: dict[str, dict]) -> dict[st
     if set(ERRATA_HEADINGS) != set(ledger.ERROR_KINDS):
         raise ValueError("every kind of error needs an errata heading")
     grouped: dict[str, list[dict]] = {kind: [] for kind in ERRATA_HEADINGS}
-    for claim_id in claims:
+    for claim_id, claim in claims.items():
         record = records.get(claim_id)
+        if record is None and claim["verdict"] in ERRATA_VERDICTS:
+            # A partial rebuild must not drop an erratum silently.
+            logger.warning(f"errata: {claim_id} is recorded as {claim['verdict']} but no chapter reproduced it in this build")
         if record and record["verdict"] in ERRATA_VERDICTS:
             if record["error_kind"] not in grouped:
                 raise ValueError(f"{claim_id}: {record['verdict']} but its kind of error is {record['error_kind']!r}")
@@ -298,12 +301,15 @@ def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: d
                 for f in _corrections(r))
             internal = (f'<li>the report\'s own figures imply {esc(r["internal"]["implied"])}</li>'
                         if r.get("internal") and r["internal"]["verdict"] == "inconsistent" else "")
+            reading = claims[r["id"]].get("reading", "")
             parts.append(
                 f'<article class="erratum" id="erratum-{esc(r["id"])}">'
-                f'<h3><a href="{esc(link)}">{esc(r["id"])}</a> {ledger.badge_html(r["verdict"])}</h3>'
+                f'<h3><a href="{esc(link)}">{esc(r["id"])}</a> {ledger.badge_html(r["verdict"])} '
+                f'<span class="erratum-chapter">chapter {r["chapter"]}</span></h3>'
                 f'<blockquote>{esc(r["quote"])}</blockquote>'
                 f'<dl><dt>The report says</dt><dd>{esc(ledger.report_shown(r))}</dd>'
-                f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
+                + (f'<dt>Read as</dt><dd>{esc(reading)}</dd>' if reading else "")
+                + f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
                 f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
         parts.append("</section>")
     if not parts:

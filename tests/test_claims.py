@@ -82,6 +82,6 @@ def test_contradicted_and_inconsistent_claims_name_the_kind_of_error():
             assert row["error_kind"] == "", row["id"]
 
 
-@pytest.mark.parametrize("chapter", [1, 2, 3, 4, 6])
-def test_finished_chapters_have_no_pending_claim(chapter):
-    assert not (CLAIMS.query("chapter == @chapter").verdict == "pending").any()
+def test_no_claim_anywhere_is_pending():
+    pending = CLAIMS[CLAIMS.verdict == "pending"]
+    assert len(CLAIMS) > 100 and len(pending) == 0, pending.id.tolist()
