@@ -13,10 +13,11 @@ export COMPANION_CHART_RENDERER := book
 # Builds and tests run with the network cut (only loopback): nothing may be fetched after install.
 NETCUT := .ci/netcut
 
-.PHONY: book test lab serve zip clean install system-deps lock help
+.PHONY: book book-student test lab serve zip zip-student clean install system-deps lock help
 
 help:
 	@echo "make book    build the book into $(HTML) (creates $(VENV), installs, executes every chapter)"
+	@echo "make book-student   the student edition, solutions left out, into _build/student/_build/html"
 	@echo "make test    run the whole test suite (one build of the book, shared; Chromium installed if missing)"
 	@echo "make lab     JupyterLab with the chapters opening as notebooks"
 	@echo "make serve   serve $(HTML) on http://127.0.0.1:8000/"
@@ -43,15 +44,23 @@ system-deps:
 book: install
 	$(NETCUT) $(BIN)/python -m companion.build
 
+book-student: install
+	$(NETCUT) $(BIN)/python -m companion.build --student
+
 test: install system-deps
 	$(NETCUT) $(BIN)/python -m pytest
 
 lab: install
-	$(BIN)/jupyter lab $$( [ "$$(id -u)" -eq 0 ] && echo --allow-root ) --ServerApp.root_dir=. book/
+	# Charts in JupyterLab use Altair's offline renderer, not the book build's.
+	env -u COMPANION_CHART_RENDERER $(BIN)/jupyter lab $$( [ "$$(id -u)" -eq 0 ] && echo --allow-root ) --ServerApp.root_dir=. book/
 
 zip: install
 	@test -f $(HTML)/index.html || $(MAKE) book
 	$(BIN)/python -m companion.build --zip
+
+zip-student: install
+	@test -f _build/student/_build/html/index.html || $(MAKE) book-student
+	$(BIN)/python -m companion.build --zip --student
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No $(HTML)/index.html: run 'make book' first."; exit 1; }

@@ -26,7 +26,7 @@ from sphinx.errors import ExtensionError
 
 from sphinx.util import logging
 
-from companion import BIBLIOGRAPHY, DATA_DIR, ROOT
+from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, notebooks
 from companion.charts import RENDERER_ENV, SPEC_MIMETYPE
 from companion.data import DATAPACKAGE, dataset_names, dataset_path
 
@@ -107,6 +107,8 @@ _CITATION_ENTRY = re.compile(r'class="citation" id="([^"]+)" role="doc-biblioent
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" in context:
         context["body"] = _CITATION_ENTRY.sub(r'class="citation" id="\1" role="listitem"', context["body"])
+        if notebooks.is_chapter(pagename):
+            context["body"] = notebooks.link_html(pagename) + context["body"]
     if SPEC_MIMETYPE in context.get("body", ""):
         for index, (_, name) in enumerate(vendor_files()):
             app.add_js_file(f"{VENDOR_SUBDIR}/{name}", priority=600 + index)
@@ -177,6 +179,18 @@ def _write_index(app: Sphinx, exception: Exception | None) -> None:
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 
+def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Every chapter as a clean .ipynb next to the pages (solutions cut in the student edition)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    solutions = not app.config.hide_solutions
+    for docname in sorted(app.env.found_docs):
+        if notebooks.is_chapter(docname):
+            notebooks.write_chapter_notebook(Path(app.env.doc2path(docname)),
+                                             Path(app.outdir) / notebooks.FOLDER / f"{Path(docname).name}.ipynb",
+                                             solutions=solutions)
+
+
 def _copy_late_assets_early(app: Sphinx, env) -> None:
     """myst-nb and sphinx-exercise copy their stylesheets at build-finished, after the pages are
     written; Sphinx adds a `?v=checksum` to an asset's link only when the file is already in the
@@ -199,6 +213,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _page_assets)
     app.connect("source-read", _note_dependencies)
     app.connect("build-finished", _write_index, priority=400)
+    app.connect("build-finished", _write_notebooks)
     app.connect("env-updated", _copy_late_assets_early)
     app.add_css_file("companion.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

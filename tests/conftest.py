@@ -21,9 +21,10 @@ root: book/ch1_territorial_losses
 chapters:
   - file: book/ledger
   - file: book/methods
+  - file: book/glossary
   - file: book/bibliography
 """
-PROJECT_FILES = ("_config.yml", "_toc.yml", "package.json", "pyproject.toml")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "package.json", "pyproject.toml", "jupytext.toml")
 PROJECT_DIRS = ("book", "companion", "data")
 
 

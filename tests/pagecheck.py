@@ -70,6 +70,10 @@ def check_page(context, url: str, base: str, *, screenshot: Path | None = None) 
     page.on("response", lambda r: r.status >= 400 and report.problems.append(f"HTTP {r.status}: {r.url}"))
     try:
         page.goto(url, wait_until="load")
+        if page.locator('meta[http-equiv="refresh"]').count():
+            # The site root redirects to the intro: check the page a reader lands on, once loaded.
+            page.wait_for_url(lambda target: target != url, timeout=CHART_TIMEOUT_MS)
+            page.wait_for_load_state("load")
         try:
             page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
         except Exception:  # noqa: BLE001 - a timeout is reported as a problem below
@@ -90,6 +94,19 @@ def check_page(context, url: str, base: str, *, screenshot: Path | None = None) 
     finally:
         page.close()
     return report
+
+
+@contextmanager
+def offline_page(context, base: str, path: str):
+    """A page of the served book with every request outside it aborted, its charts drawn."""
+    page = context.new_page()
+    page.route("**/*", lambda route: route.continue_() if inside(route.request.url, base) else route.abort())
+    try:
+        page.goto(base + path)
+        page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
+        yield page
+    finally:
+        page.close()
 
 
 def axe_violations(context, url: str, base: str) -> list[dict]:

@@ -9,7 +9,7 @@ import pytest
 
 from companion import build
 from conftest import SCREENSHOTS
-from pagecheck import ALL_CHARTS_SETTLED, axe_violations, check_page, html_pages, serve
+from pagecheck import axe_violations, check_page, html_pages, offline_page, serve
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -162,12 +162,7 @@ def top_countries(page):
 
 
 def test_the_per_capita_explorer_switches_source_offline(built_book, browser):
-    with serve(built_book) as base:
-        page = browser.new_page()
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-        try:
-            page.goto(base + "book/ch4_foreign_fighters.html")
-            page.wait_for_function(ALL_CHARTS_SETTLED, timeout=20000)
+    with serve(built_book) as base, offline_page(browser, base, "book/ch4_foreign_fighters.html") as page:
             select = page.locator(".vega-bindings select")
             assert select.count() == 1
             options = select.locator("option").all_inner_texts()
@@ -179,5 +174,26 @@ def test_the_per_capita_explorer_switches_source_offline(built_book, browser):
             select.select_option("ICSR, January 2015")
             page.wait_for_function(f"() => ({EXPLORER_AXES})()[0].includes(': Tunisia')", timeout=5000)
             assert "26 values" in page.evaluate(EXPLORER_AXES)[0]  # ICSR's countries, all drawn
-        finally:
-            page.close()
+
+
+def test_a_chapter_prints_as_a_handout_with_pages_text_and_charts(built_book, browser, tmp_path):
+    import re
+    import zlib
+
+    with serve(built_book) as base, offline_page(browser, base, "book/ch6_europe.html") as page:
+            page.emulate_media(media="print")
+            hidden = page.evaluate("""() => ['.bd-sidebar-primary', '.bd-header', '.companion-notebook-download']
+                .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)""")
+            assert hidden and set(hidden) == {"none"}
+            assert page.locator("figure.companion-chart svg").count() == 2
+            pdf = page.pdf(format="A4", print_background=False)
+    (tmp_path / "ch6.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", pdf)) >= 3
+    def inflate(data):
+        try:
+            return zlib.decompress(data)
+        except zlib.error:  # not a Flate stream (an image, a font program)
+            return b""
+    streams = [inflate(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)]
+    text_ops = sum(len(re.findall(rb"\bT[Jj]\b", s)) for s in streams)
+    assert text_ops > 200  # the chapter's prose, tables and chart labels are drawn as text

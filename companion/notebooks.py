@@ -1,0 +1,65 @@
+"""Each chapter as a clean Jupyter notebook, converted from its MyST source at build time.
+
+The book's chapters are MyST markdown (jupytext). A reader downloads `notebooks/<chapter>.ipynb`
+from the chapter page: no outputs, no execution counts, no timestamps, cell ids numbered in order,
+so the same source always gives the same file. In the student edition the solutions are cut out
+of the notebook, as they are from the pages.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+
+# A solution directive, fenced with backticks or colons: ```{solution} label ... ```
+_SOLUTION = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}.*?^(?P=fence)[ \t]*\n?", re.M | re.S)
+CHAPTER = re.compile(r"^book/ch\d+_")
+FOLDER = "notebooks"
+
+
+def is_chapter(docname: str) -> bool:
+    return bool(CHAPTER.match(docname))
+
+
+def without_solutions(markdown: str) -> str:
+    return _SOLUTION.sub("", markdown)
+
+
+def chapter_notebook(source: Path, *, solutions: bool = True) -> nbformat.NotebookNode:
+    notebook = jupytext.read(source)
+    kept = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "markdown" and not solutions:
+            cell.source = without_solutions(cell.source).strip("\n")
+            if not cell.source:
+                continue
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.id = f"cell-{len(kept)}"
+        kept.append(cell)
+    notebook.cells = kept
+    notebook.metadata = {"kernelspec": notebook.metadata.get("kernelspec",
+                                                            {"display_name": "Python 3", "language": "python", "name": "python3"})}
+    notebook.nbformat, notebook.nbformat_minor = 4, 5
+    return notebook
+
+
+def write_chapter_notebook(source: Path, target: Path, *, solutions: bool = True) -> Path:
+    notebook = chapter_notebook(source, solutions=solutions)
+    nbformat.validate(notebook)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+    return target
+
+
+def link_html(pagename: str) -> str:
+    """The download link a chapter page carries, relative to the page."""
+    href = "../" * pagename.count("/") + f"{FOLDER}/{Path(pagename).name}.ipynb"
+    return (f'<p class="companion-notebook-download"><a href="{href}" download>Download this chapter as a '
+            f'notebook (.ipynb)</a> to run it in JupyterLab: install the project from a clone '
+            f'(<code>pip install -e .</code>) and open the file from anywhere.</p>')
