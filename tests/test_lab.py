@@ -22,25 +22,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def lab_server():
+def start_lab(root_dir: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """`jupyter lab` on 127.0.0.1 (a free port, no token) serving root_dir; returns once it answers."""
     port = free_port()
     process = subprocess.Popen(
         [str(VENV_BIN / "jupyter"), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
-         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={ROOT}"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+         "--IdentityProvider.token=", "--ServerApp.password=", "--allow-root", f"--ServerApp.root_dir={root_dir}", *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(base + "/api/status", timeout=1)
+            return process, base
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(f"jupyter lab exited: {process.stderr.read()[-2000:]}")
+            time.sleep(0.5)
+    process.terminate()
+    pytest.fail("jupyter lab did not start in 60 s")
+
+
+@pytest.fixture(scope="module")
+def lab_server():
+    process, base = start_lab(ROOT)
     try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(base + "/api/status", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"jupyter lab exited: {process.stderr.read()[-2000:]}")
-                time.sleep(0.5)
-        else:
-            pytest.fail("jupyter lab did not start in 60 s")
         yield base
     finally:
         process.terminate()
@@ -94,3 +99,59 @@ def test_finished_chapters_run_as_notebooks_outside_the_book_from_any_directory(
     widgets = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(widgets) == charts  # offline JupyterChart widgets
     assert not any(o.get("output_type") == "error" for o in outputs)
+
+
+def test_a_chapter_run_in_jupyterlab_draws_its_charts_offline(tmp_path, browser):
+    """The student's path, in the real front end: JupyterLab on 127.0.0.1 opens a copy of a
+    chapter as a notebook, runs every cell, and the charts draw as SVG with every request to
+    anywhere but the lab server aborted (a copy, so that JupyterLab's autosave never rewrites
+    the book's own source). Uses the session's headless Chromium: one Playwright per process."""
+    import os
+    import shutil
+
+    shutil.copy(ROOT / "book" / "ch6_europe.md", tmp_path)
+    shutil.copy(ROOT / "jupytext.toml", tmp_path)
+    process, base = start_lab(tmp_path, "--LabApp.expose_app_in_browser=True",  # lets the test run the lab's own commands
+                              env={k: v for k, v in os.environ.items() if k != "COMPANION_CHART_RENDERER"})  # as `make lab`
+    port = base.rsplit(":", 1)[1]
+    outside = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base) or url.startswith(f"ws://127.0.0.1:{port}"):
+            request_route.continue_()
+        else:
+            outside.append(url)
+            request_route.abort()
+
+    page = browser.new_page()
+    try:
+        page.route("**/*", route)
+        page.goto(base + "/lab/tree/ch6_europe.md")
+        page.wait_for_function("() => window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel",
+                               timeout=90000)
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        drawn = """() => [...document.querySelectorAll('.jp-OutputArea-output svg.marks')]
+            .filter(svg => svg.querySelectorAll('path, line, rect, circle').length > 10).length"""
+        page.wait_for_function(f"() => ({drawn})() >= 2", timeout=180000)
+        assert page.evaluate("() => document.querySelectorAll('.jp-OutputArea-output[data-mime-type*=\"error\"]').length") == 0
+        assert page.evaluate(drawn) == 2  # the chapter's two charts
+    finally:
+        page.close()
+        process.terminate()
+        process.wait(timeout=30)
+    assert outside == []
+
+
+def test_saving_a_chapter_through_jupytext_keeps_its_declared_datasets(tmp_path):
+    """JupyterLab saves an opened chapter through jupytext; the project's jupytext.toml must keep
+    the `companion:` front matter, or the saved chapter would stop declaring its datasets."""
+    import jupytext
+    from jupytext.config import load_jupytext_configuration_file
+
+    config = load_jupytext_configuration_file(str(ROOT / "jupytext.toml"))
+    notebook = jupytext.read(ROOT / "book" / "ch4_foreign_fighters.md")
+    jupytext.write(notebook, tmp_path / "saved.md", fmt="md:myst", config=config)
+    saved = jupytext.read(tmp_path / "saved.md")
+    assert saved.metadata["companion"] == notebook.metadata["companion"]
+    assert "jupytext_version" not in (tmp_path / "saved.md").read_text()
