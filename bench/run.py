@@ -1,0 +1,222 @@
+"""`make bench`: how fast the book builds and how light its pages are, on this machine.
+
+Measures, in a copy of the project (the working tree's _build is left alone):
+
+* clean build of the whole book (every chapter executed), its peak memory;
+* a rebuild with nothing changed, and a rebuild after touching one data file (and which
+  chapters that re-executed, against the chapters that declare the file);
+* the same clean build of the template book `jupyter-book create` makes, per page, as a ratio;
+* the floor: Sphinx's fixed cost with execution off, and one kernel start with the chapters'
+  imports; the clean build as a multiple of (fixed cost + one kernel per chapter);
+* each page's own HTML bytes, and the shared static files counted once;
+* for every page with charts, in headless Chromium on 127.0.0.1, the time from navigation to
+  the last chart drawn.
+
+Timings are medians of RUNS runs; ratios are taken within one run. Budgets are checked and
+printed; the numbers go to bench/results.json.
+
+    python bench/run.py [--runs N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from companion import build  # noqa: E402
+
+PROJECT_FILES = ("_config.yml", "_toc.yml", "package.json", "pyproject.toml", "jupytext.toml")
+PROJECT_DIRS = ("book", "companion", "data")
+BUDGETS = {"clean build / floor": 2.0, "no-change rebuild (s)": 2.0, "page HTML (KB)": 100.0,
+           "charts drawn after navigation (ms)": 500.0}
+EXECUTED = re.compile(r"(book/[\w]+)\.md: Executed notebook")
+
+
+def copy_project(target: Path) -> Path:
+    target.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        shutil.copy2(ROOT / name, target / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (target / "node_modules").symlink_to(ROOT / "node_modules")
+    return target
+
+
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str]:
+    start = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return elapsed, result.stdout + result.stderr
+
+
+def book_build(project: Path, extra_env: dict | None = None) -> tuple[float, str]:
+    env = build.environment({"PYTHONPATH": str(project), **(extra_env or {})})
+    return timed(build.command(project), project, env)
+
+
+def peak_memory_mb() -> float:
+    """Largest resident set of any finished child process so far (Sphinx or a kernel)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def declared(project: Path, dataset: str) -> set[str]:
+    from companion.sphinxext import declared_datasets
+
+    return {f"book/{p.stem}" for p in (project / "book").glob("*.md")
+            if dataset in declared_datasets(p.read_text(encoding="utf-8"), {dataset})}
+
+
+def template_book(workdir: Path) -> tuple[Path, int]:
+    jb = Path(sys.executable).with_name("jupyter-book")
+    subprocess.run([str(jb), "create", str(workdir / "template")], check=True, capture_output=True)
+    pages = len(list((workdir / "template").glob("*.md"))) + len(list((workdir / "template").glob("*.ipynb")))
+    return workdir / "template", pages
+
+
+def floor(project: Path) -> dict:
+    """Sphinx's fixed cost (execution off, warnings allowed) and one kernel start with the imports."""
+    config = (project / "_config.yml").read_text(encoding="utf-8")
+    (project / "_config_floor.yml").write_text(config.replace("execute_notebooks: force", "execute_notebooks: 'off'"),
+                                              encoding="utf-8")
+    shutil.rmtree(project / "_build", ignore_errors=True)
+    jb = Path(sys.executable).with_name("jupyter-book")
+    env = build.environment({"PYTHONPATH": str(project)})
+    start = time.perf_counter()
+    subprocess.run([str(jb), "build", str(project), "--config", str(project / "_config_floor.yml")],
+                   cwd=project, env=env, capture_output=True, text=True)
+    sphinx_off = time.perf_counter() - start
+    shutil.rmtree(project / "_build", ignore_errors=True)
+
+    from jupyter_client.manager import start_new_kernel
+
+    start = time.perf_counter()
+    manager, client = start_new_kernel(kernel_name="python3")
+    client.execute_interactive("import altair, pandas\nfrom companion import bib, charts, data, ledger, report\ncharts.setup()",
+                               timeout=120)
+    kernel = time.perf_counter() - start
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+    return {"sphinx_execution_off_s": sphinx_off, "kernel_start_with_imports_s": kernel}
+
+
+def page_sizes(html: Path) -> dict:
+    pages = {p.relative_to(html).as_posix(): p.stat().st_size for p in html.rglob("*.html") if "_static" not in p.parts}
+    static = sum(p.stat().st_size for p in (html / "_static").rglob("*") if p.is_file())
+    return {"pages": pages, "static_bytes": static}
+
+
+def chart_times(html: Path, runs: int) -> dict:
+    from pagecheck import ALL_CHARTS_SETTLED, browser_context, serve
+
+    times: dict[str, list[float]] = {}
+    with serve(html) as base, browser_context() as context:
+        for path in sorted(html.rglob("*.html")):
+            relative = path.relative_to(html).as_posix()
+            if "companion.vegalite" not in path.read_text(encoding="utf-8", errors="ignore") or "_static" in relative:
+                continue
+            for _ in range(runs):
+                page = context.new_page()
+                page.goto(base + relative)
+                page.wait_for_function(ALL_CHARTS_SETTLED, timeout=30000)
+                times.setdefault(relative, []).append(page.evaluate("() => performance.now()"))
+                page.close()
+    return {page: statistics.median(values) for page, values in times.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="companion-bench-"))
+    project = copy_project(work / "project")
+    html = project / "_build" / "html"
+    results: dict = {"runs": args.runs, "cores": os.cpu_count()}
+
+    clean, nochange, touched = [], [], []
+    reexecuted: set[str] = set()
+    template_clean = []
+    template, template_pages = template_book(work)
+    chapter_pages = len(list((project / "book").glob("*.md")))
+    for _ in range(args.runs):
+        shutil.rmtree(project / "_build", ignore_errors=True)
+        clean.append(book_build(project)[0])
+        nochange.append(book_build(project)[0])
+        os.utime(project / "data" / "border_lengths.csv")  # declared by chapter 4 and the data page
+        seconds, log = book_build(project)
+        touched.append(seconds)
+        reexecuted = set(EXECUTED.findall(log))
+        shutil.rmtree(template / "_build", ignore_errors=True)
+        jb = Path(sys.executable).with_name("jupyter-book")
+        template_clean.append(timed([str(jb), "build", str(template)], template)[0])
+    results["peak_memory_mb"] = round(peak_memory_mb(), 1)
+    results["clean_build_s"] = round(statistics.median(clean), 2)
+    results["no_change_rebuild_s"] = round(statistics.median(nochange), 2)
+    results["data_edit_rebuild_s"] = round(statistics.median(touched), 2)
+    expected = declared(project, "border_lengths")
+    results["data_edit_reexecuted"] = sorted(reexecuted)
+    results["data_edit_declared"] = sorted(expected)
+    results["pages"] = chapter_pages
+    results["template_pages"] = template_pages
+    results["template_clean_build_s"] = round(statistics.median(template_clean), 2)
+    per_page, template_per_page = results["clean_build_s"] / chapter_pages, results["template_clean_build_s"] / template_pages
+    results["seconds_per_page"] = round(per_page, 2)
+    results["template_seconds_per_page"] = round(template_per_page, 2)
+    results["per_page_ratio_to_template"] = round(per_page / template_per_page, 2)
+
+    sizes = page_sizes(html)
+    results["largest_page_kb"] = round(max(sizes["pages"].values()) / 1024, 1)
+    results["largest_page"] = max(sizes["pages"], key=sizes["pages"].get)
+    results["page_kb"] = {k: round(v / 1024, 1) for k, v in sorted(sizes["pages"].items())}
+    results["static_kb_once"] = round(sizes["static_bytes"] / 1024, 1)
+    charts_ms = chart_times(html, args.runs)
+    results["charts_drawn_ms"] = {k: round(v) for k, v in charts_ms.items()}
+    results["slowest_charts_ms"] = round(max(charts_ms.values()))
+
+    results.update({k: round(v, 2) for k, v in floor(project).items()})
+    chapters_executed = sum(1 for p in (project / "book").glob("*.md") if "code-cell" in p.read_text(encoding="utf-8"))
+    results["floor_s"] = round(results["sphinx_execution_off_s"] + chapters_executed * results["kernel_start_with_imports_s"], 2)
+    results["clean_build_over_floor"] = round(results["clean_build_s"] / results["floor_s"], 2)
+
+    checks = {
+        "clean build / floor": (results["clean_build_over_floor"], BUDGETS["clean build / floor"]),
+        "no-change rebuild (s)": (results["no_change_rebuild_s"], BUDGETS["no-change rebuild (s)"]),
+        "page HTML (KB)": (results["largest_page_kb"], BUDGETS["page HTML (KB)"]),
+        "charts drawn after navigation (ms)": (results["slowest_charts_ms"], BUDGETS["charts drawn after navigation (ms)"]),
+    }
+    results["budgets"] = {name: {"measured": value, "budget": budget, "met": value <= budget}
+                          for name, (value, budget) in checks.items()}
+    results["data_edit_only_declaring_chapters"] = set(results["data_edit_reexecuted"]) <= expected
+
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{'measure':44} {'value':>10}")
+    for key in ("clean_build_s", "no_change_rebuild_s", "data_edit_rebuild_s", "template_clean_build_s",
+                "seconds_per_page", "template_seconds_per_page", "per_page_ratio_to_template",
+                "sphinx_execution_off_s", "kernel_start_with_imports_s", "floor_s", "clean_build_over_floor",
+                "peak_memory_mb", "largest_page_kb", "static_kb_once", "slowest_charts_ms"):
+        print(f"{key:44} {results[key]:>10}")
+    print(f"data edit (border_lengths.csv) re-executed {len(results['data_edit_reexecuted'])} chapters; "
+          f"{len(expected)} declare it; only declaring ones: {results['data_edit_only_declaring_chapters']}")
+    print("budgets:")
+    for name, check in results["budgets"].items():
+        print(f"  {name:40} {check['measured']:>8} <= {check['budget']:<6} {'met' if check['met'] else 'NOT MET'}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
