@@ -106,7 +106,7 @@ def floor(project: Path) -> dict:
 
     start = time.perf_counter()
     manager, client = start_new_kernel(kernel_name="python3")
-    client.execute_interactive("import altair, pandas\nfrom companion import bib, charts, data, ledger, report\ncharts.setup()",
+    client.execute_interactive("import altair, pandas\nfrom companion import bib, charts, data, ledger, report\nrenderer = charts.setup()",
                                timeout=120)
     kernel = time.perf_counter() - start
     client.stop_channels()
