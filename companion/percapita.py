@@ -66,3 +66,27 @@ def rank_of(table: pd.DataFrame, country: str, study: str, by: str = "per_millio
     if row.empty:
         raise KeyError(f"{study} has no estimate for {country}")
     return int(row[f"rank_{by}"].iloc[0])
+
+
+def stated_rank_figure(row: pd.Series, basis: bool = True):
+    """A rank as a source states it (a row of `stated_rankings`), as an independent figure."""
+    from companion.ledger import Figure
+
+    return Figure(int(row["rank"]), row["source"], row["locator"], f"{row['study']}, as the source states it", basis=basis)
+
+
+def computed_rank_figure(table: pd.DataFrame, country: str, study: str, by: str = "per_million"):
+    """A rank computed here from `per_million`'s table: partial, since a source's list in the data
+    leaves countries out (the ledger counts agreement from a partial list as close at best)."""
+    from companion.ledger import Figure
+
+    row = table[(table.study == study) & (table.country == country)]
+    if row.empty:
+        raise KeyError(f"{study} has no estimate for {country}")
+    row = row.iloc[0]
+    among = int((table.study == study).sum())
+    shown = (f"{row.per_million_high:.0f} per million ({row.fighters_high:,.0f} / {row.population:,} residents, "
+             f"World Bank {row.population_year})" if by == "per_million" else f"{row.fighters_high:,.0f} fighters")
+    return Figure(int(row[f"rank_{by}"]), row.source,
+                  f"rank computed here: {shown} among the {among} countries of this source in the dataset",
+                  f"{study}, recomputed", partial=True)
