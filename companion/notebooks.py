@@ -31,7 +31,7 @@ def without_solutions(markdown: str) -> str:
 def chapter_notebook(source: Path, *, solutions: bool = True) -> nbformat.NotebookNode:
     notebook = jupytext.read(source)
     kept = []
-    for index, cell in enumerate(notebook.cells):
+    for cell in notebook.cells:
         if cell.cell_type == "markdown" and not solutions:
             cell.source = without_solutions(cell.source).strip("\n")
             if not cell.source:
@@ -47,14 +47,11 @@ def chapter_notebook(source: Path, *, solutions: bool = True) -> nbformat.Notebo
     return notebook
 
 
-def write_chapter_notebook(source: Path, target: Path, *, solutions: bool = True) -> Path:
+def notebook_text(source: Path, *, solutions: bool = True) -> str:
+    """The .ipynb file a chapter page offers, as text: validated, keys sorted, one fixed layout."""
     notebook = chapter_notebook(source, solutions=solutions)
     nbformat.validate(notebook)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    if not target.exists() or target.read_text(encoding="utf-8") != text:
-        target.write_text(text, encoding="utf-8")
-    return target
+    return json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
 
 
 def link_html(pagename: str) -> str:

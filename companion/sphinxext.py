@@ -186,9 +186,8 @@ def _write_notebooks(app: Sphinx, exception: Exception | None) -> None:
     solutions = not app.config.hide_solutions
     for docname in sorted(app.env.found_docs):
         if notebooks.is_chapter(docname):
-            notebooks.write_chapter_notebook(Path(app.env.doc2path(docname)),
-                                             Path(app.outdir) / notebooks.FOLDER / f"{Path(docname).name}.ipynb",
-                                             solutions=solutions)
+            _write_if_changed(Path(app.outdir) / notebooks.FOLDER / f"{Path(docname).name}.ipynb",
+                              notebooks.notebook_text(Path(app.env.doc2path(docname)), solutions=solutions))
 
 
 def _copy_late_assets_early(app: Sphinx, env) -> None:
