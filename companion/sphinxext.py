@@ -15,6 +15,8 @@
 """
 from __future__ import annotations
 
+import html
+
 import os
 import re
 from pathlib import Path
@@ -175,7 +177,9 @@ def _write_index(app: Sphinx, exception: Exception | None) -> None:
     /favicon.ico; the empty data: icon asks for nothing while the page redirects). Written before sphinx-external-toc looks, so it leaves ours alone."""
     if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
         return
-    page = REDIRECT_PAGE.format(title=app.config.project, target=f"{app.config.root_doc}.html")
+    # jupyter-book puts the book's title in html_title; `project` stays Sphinx's placeholder.
+    title = html.escape(app.config.html_title or app.config.project)
+    page = REDIRECT_PAGE.format(title=title, target=f"{app.config.root_doc}.html")
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 
 

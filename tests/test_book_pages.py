@@ -193,5 +193,6 @@ def test_no_thebe_and_a_default_theme_mode(built_book, pages):
 
 def test_the_root_page_is_a_proper_redirect_to_the_introduction(built_book):
     html = (built_book / "index.html").read_text()
-    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html and "<title>" in html
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
+    assert "<title>Territory lost, threat remaining? A companion to Ayub (2018)</title>" in html
     assert 'content="0; url=book/intro.html"' in html

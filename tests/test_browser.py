@@ -2,6 +2,7 @@
 over http on 127.0.0.1, and from file:// out of the zip a reader would be sent."""
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 
@@ -96,7 +97,26 @@ def control_site(built_book, tmp_path_factory):
     for name, (snippet, _) in {**CONTROLS, "good-chart": (CHART_FIGURE.format(id="good", spec=GOOD_SPEC), "")}.items():
         page = template.replace("</head>", vendor + "</head>", 1).replace(marker, marker + snippet, 1)
         (site / "book" / f"control-{name}.html").write_text(page)
+    # A chart that starts drawing a second after the page has loaded, reached through a redirect
+    # like the site root's: the check must wait for the page the reader lands on.
+    slow = CHART_FIGURE.format(id="slow", spec=GOOD_SPEC) + (
+        "<script>setTimeout(() => { const s = document.createElement('script');"
+        " s.src = '../_static/companion-charts.js'; document.head.appendChild(s); }, 1000);</script>")
+    slow_vendor = vendor.replace('<script src="../_static/companion-charts.js"></script>', "")
+    without_drawing = re.sub(r'<script src="\.\./_static/companion-charts\.js[^"]*"></script>', "", template)
+    (site / "book" / "control-slow-chart.html").write_text(
+        without_drawing.replace("</head>", slow_vendor + "</head>", 1).replace(marker, marker + slow, 1))
+    (site / "control-redirect.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Redirect</title>'
+        '<meta http-equiv="refresh" content="0; url=book/control-slow-chart.html"></head><body></body></html>')
     return site
+
+
+def test_a_redirect_is_followed_to_a_chart_that_draws_late(control_site, browser):
+    with serve(control_site) as base:
+        report = check_page(browser, base + "control-redirect.html", base)
+    assert report.ok, report.problems
+    assert {chart["id"]: chart["marks"] for chart in report.charts}["slow"] == 2
 
 
 def test_the_control_with_a_good_chart_passes(control_site, browser):
