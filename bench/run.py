@@ -10,7 +10,10 @@ Measures, in a copy of the project (the working tree's _build is left alone):
   imports; the clean build as a multiple of (fixed cost + one kernel per chapter);
 * each page's own HTML bytes, and the shared static files counted once;
 * for every page with charts, in headless Chromium on 127.0.0.1, the time from navigation to
-  the last chart drawn.
+  the last chart drawn;
+* the parallel path: the same clean build with 2 and 4 Sphinx processes (jupyter-book's own
+  `build_sphinx`, which its command line does not expose), and whether its pages are
+  byte-identical to the serial build's.
 
 Timings are medians of RUNS runs; ratios are taken within one run. Budgets are checked and
 printed; the numbers go to bench/results.json.
@@ -42,6 +45,7 @@ PROJECT_FILES = ("_config.yml", "_toc.yml", "package.json", "pyproject.toml", "j
 PROJECT_DIRS = ("book", "companion", "data")
 BUDGETS = {"clean build / floor": 2.0, "no-change rebuild (s)": 2.0, "page HTML (KB)": 100.0,
            "charts drawn after navigation (ms)": 500.0}
+PARALLEL_JOBS = (2, 4)
 EXECUTED = re.compile(r"(book/[\w]+)\.md: Executed notebook")
 
 
@@ -67,6 +71,19 @@ def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, st
 def book_build(project: Path, extra_env: dict | None = None) -> tuple[float, str]:
     env = build.environment({"PYTHONPATH": str(project), **(extra_env or {})})
     return timed(build.command(project), project, env)
+
+
+def parallel_build(project: Path, jobs: int) -> float:
+    env = build.environment({"PYTHONPATH": str(project)})
+    return timed([sys.executable, str(ROOT / "bench" / "parallel_build.py"), str(project), str(jobs)], project, env)[0]
+
+
+def same_pages(first: Path, second: Path) -> bool:
+    """Every output file byte-identical (Sphinx's .buildinfo aside)."""
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and p.name != ".buildinfo"}
+    return files(first) == files(second)
 
 
 def peak_memory_mb() -> float:
@@ -164,6 +181,18 @@ def main() -> int:
         jb = Path(sys.executable).with_name("jupyter-book")
         template_clean.append(timed([str(jb), "build", str(template)], template)[0])
     results["peak_memory_mb"] = round(peak_memory_mb(), 1)
+    serial_html = work / "serial-html"
+    shutil.copytree(html, serial_html)
+    parallel, identical = {}, True
+    for jobs in PARALLEL_JOBS:
+        seconds = []
+        for _ in range(args.runs):
+            shutil.rmtree(project / "_build", ignore_errors=True)
+            seconds.append(parallel_build(project, jobs))
+            identical = identical and same_pages(serial_html, html)
+        parallel[str(jobs)] = round(statistics.median(seconds), 2)
+    results["parallel_clean_build_s"] = parallel
+    results["parallel_pages_identical"] = identical
     results["clean_build_s"] = round(statistics.median(clean), 2)
     results["no_change_rebuild_s"] = round(statistics.median(nochange), 2)
     results["data_edit_rebuild_s"] = round(statistics.median(touched), 2)
@@ -209,6 +238,8 @@ def main() -> int:
                 "sphinx_execution_off_s", "kernel_start_with_imports_s", "floor_s", "clean_build_over_floor",
                 "peak_memory_mb", "largest_page_kb", "static_kb_once", "slowest_charts_ms"):
         print(f"{key:44} {results[key]:>10}")
+    print("parallel clean build: " + ", ".join(f"{jobs} processes {s} s" for jobs, s in parallel.items())
+          + f" (serial {results['clean_build_s']} s); pages identical to the serial build's: {identical}")
     print(f"data edit (border_lengths.csv) re-executed {len(results['data_edit_reexecuted'])} chapters; "
           f"{len(expected)} declare it; only declaring ones: {results['data_edit_only_declaring_chapters']}")
     print("budgets:")

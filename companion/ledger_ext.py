@@ -144,6 +144,14 @@ def _purge(app: Sphinx, env, docname: str) -> None:
     getattr(env, "companion_placeholder_docs", {}).pop(docname, None)
 
 
+def _merge(app: Sphinx, env, docnames: set[str], other) -> None:
+    """Parallel reads (-j): bring back what the worker processes noted about their pages."""
+    if not hasattr(env, "companion_placeholder_docs"):
+        env.companion_placeholder_docs = {}
+    theirs = getattr(other, "companion_placeholder_docs", {})
+    env.companion_placeholder_docs.update({doc: theirs[doc] for doc in docnames if doc in theirs})
+
+
 def _write_downloads(outdir: Path, rows: list[dict]) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     fields = [k for k in rows[0] if k != "docname"] if rows else []
@@ -342,6 +350,11 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(nodes.raw("", render[node["what"]](), format="html"))
 
 
+def book_title(app: Sphinx) -> str:
+    """jupyter-book puts the book's title in html_title; `project` keeps Sphinx's placeholder."""
+    return app.config.html_title or app.config.project
+
+
 def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
     base = app.config.html_baseurl or ""
     page = (base.rstrip("/") + "/" if base else "") + app.builder.get_target_uri(docname)
@@ -361,7 +374,7 @@ def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
         reviews.append({
             "@context": "https://schema.org", "@type": "ClaimReview", "url": f"{page}#claim-{r['id']}",
             "claimReviewed": r["quote"], "reviewRating": rating, "citation": citations,
-            "author": {"@type": "Organization", "name": app.config.project},
+            "author": {"@type": "Organization", "name": book_title(app)},
             "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": REPORT_AUTHOR},
                              "datePublished": REPORT_DATE, "appearance": report},
         })
@@ -371,7 +384,9 @@ def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     records = [r for r in getattr(app, "companion_records", {}).values() if r["docname"] == pagename]
     if records:
-        payload = json.dumps(claim_reviews(app, pagename, records), ensure_ascii=False, sort_keys=True, indent=1)
+        # Compact: the markup is for machines, and every byte of <head> is in every visit's page weight.
+        payload = json.dumps(claim_reviews(app, pagename, records), ensure_ascii=False, sort_keys=True,
+                             separators=(",", ":"))
         context["metatags"] = context.get("metatags", "") + (
             '\n<script type="application/ld+json">' + payload.replace("</", "<\\/") + "</script>\n")
     if "claims-ledger-table" in context.get("body", ""):
@@ -386,6 +401,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("errata-tally", ErrataTally)
     app.connect("doctree-read", _note_placeholders)
     app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     app.connect("env-updated", _collect)
     app.connect("doctree-resolved", _resolve)
     app.connect("html-page-context", _page_context)

@@ -31,6 +31,7 @@ from sphinx.util import logging
 from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, notebooks
 from companion.charts import RENDERER_ENV, SPEC_MIMETYPE
 from companion.data import DATAPACKAGE, dataset_names, dataset_path
+from companion.ledger_ext import book_title
 
 logger = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).parent
@@ -177,8 +178,7 @@ def _write_index(app: Sphinx, exception: Exception | None) -> None:
     /favicon.ico; the empty data: icon asks for nothing while the page redirects). Written before sphinx-external-toc looks, so it leaves ours alone."""
     if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
         return
-    # jupyter-book puts the book's title in html_title; `project` stays Sphinx's placeholder.
-    title = html.escape(app.config.html_title or app.config.project)
+    title = html.escape(book_title(app))
     page = REDIRECT_PAGE.format(title=title, target=f"{app.config.root_doc}.html")
     (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
 

@@ -81,6 +81,7 @@ def test_chapter_one_carries_its_claims_as_claimreview_json_ld(built_book, ledge
         assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
         assert review["claimReviewed"] == record["quote"]
         assert review["itemReviewed"]["author"]["name"] == "Fatima Ayub"
+        assert review["author"]["name"] == "Territory lost, threat remaining? A companion to Ayub (2018)"
         assert review["itemReviewed"]["appearance"]["datePublished"] == "2018-01"
         rating = review["reviewRating"]
         assert rating["alternateName"] == record["verdict"]
