@@ -1,8 +1,11 @@
 """The book built through jupyter-book's own `build_sphinx` with N Sphinx processes.
 
 `jupyter-book build` has no option for Sphinx's parallel jobs, but the function it calls does.
-This mirrors the command `companion.build.command` runs (external toc, nitpicky, -W, --keep-going)
-and adds `jobs`, so `bench/run.py` can show what a parallel build would gain.
+This mirrors the command `companion.build.command` runs (external toc, nitpicky, --keep-going)
+and adds `jobs`, so `bench/run.py` can show what a parallel build would gain. Warnings are not
+errors here: Sphinx warns when it falls back to serial reading (jupyter-book's own
+sphinx_multitoc_numbering does not declare itself parallel-safe), and the benchmark reports
+that fallback instead of failing on it.
 
     python bench/parallel_build.py PROJECT JOBS
 """
@@ -19,7 +22,7 @@ def main(project: Path, jobs: int) -> int:
                           path_config=str(project / "_config.yml"),
                           confoverrides={"external_toc_path": (project / "_toc.yml").as_posix(),
                                          "latex_individualpages": False, "nitpicky": True},
-                          builder="html", warningiserror=True, keep_going=True, jobs=jobs, quiet=True)
+                          builder="html", warningiserror=False, keep_going=True, jobs=jobs)
     return 1 if isinstance(result, Exception) else int(result)
 
 

@@ -73,9 +73,14 @@ def book_build(project: Path, extra_env: dict | None = None) -> tuple[float, str
     return timed(build.command(project), project, env)
 
 
-def parallel_build(project: Path, jobs: int) -> float:
+SERIAL_FALLBACK = re.compile(r"doing serial (read|write)")
+
+
+def parallel_build(project: Path, jobs: int) -> tuple[float, set[str]]:
+    """Seconds, and which phases Sphinx refused to parallelise ("read", "write")."""
     env = build.environment({"PYTHONPATH": str(project)})
-    return timed([sys.executable, str(ROOT / "bench" / "parallel_build.py"), str(project), str(jobs)], project, env)[0]
+    seconds, log = timed([sys.executable, str(ROOT / "bench" / "parallel_build.py"), str(project), str(jobs)], project, env)
+    return seconds, set(SERIAL_FALLBACK.findall(log))
 
 
 def same_pages(first: Path, second: Path) -> bool:
@@ -183,16 +188,19 @@ def main() -> int:
     results["peak_memory_mb"] = round(peak_memory_mb(), 1)
     serial_html = work / "serial-html"
     shutil.copytree(html, serial_html)
-    parallel, identical = {}, True
+    parallel, identical, serial_phases = {}, True, set()
     for jobs in PARALLEL_JOBS:
         seconds = []
         for _ in range(args.runs):
             shutil.rmtree(project / "_build", ignore_errors=True)
-            seconds.append(parallel_build(project, jobs))
+            elapsed, fallback = parallel_build(project, jobs)
+            seconds.append(elapsed)
+            serial_phases |= fallback
             identical = identical and same_pages(serial_html, html)
         parallel[str(jobs)] = round(statistics.median(seconds), 2)
     results["parallel_clean_build_s"] = parallel
     results["parallel_pages_identical"] = identical
+    results["parallel_phases_sphinx_ran_serially"] = sorted(serial_phases)
     results["clean_build_s"] = round(statistics.median(clean), 2)
     results["no_change_rebuild_s"] = round(statistics.median(nochange), 2)
     results["data_edit_rebuild_s"] = round(statistics.median(touched), 2)
@@ -239,7 +247,8 @@ def main() -> int:
                 "peak_memory_mb", "largest_page_kb", "static_kb_once", "slowest_charts_ms"):
         print(f"{key:44} {results[key]:>10}")
     print("parallel clean build: " + ", ".join(f"{jobs} processes {s} s" for jobs, s in parallel.items())
-          + f" (serial {results['clean_build_s']} s); pages identical to the serial build's: {identical}")
+          + f" (serial {results['clean_build_s']} s); pages identical to the serial build's: {identical}; "
+          + f"Sphinx ran serially anyway for: {', '.join(sorted(serial_phases)) or 'nothing'}")
     print(f"data edit (border_lengths.csv) re-executed {len(results['data_edit_reexecuted'])} chapters; "
           f"{len(expected)} declare it; only declaring ones: {results['data_edit_only_declaring_chapters']}")
     print("budgets:")
