@@ -80,8 +80,8 @@ def descriptor(data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> dict
     return desc
 
 
-# The claims inventory: the report's own figures (the quote is the locator), not cited data.
-INVENTORY = ("claims", "claims_excluded")
+# The inventories: the report's own figures and forecasts (the quote is the locator), not cited data.
+INVENTORY = ("claims", "claims_excluded", "forecasts")
 
 
 def dataset_names(data_dir: Path = DATA_DIR) -> list[str]:
