@@ -324,14 +324,15 @@ def combine(outcomes: list[tuple[Outcome, bool]], internal: Outcome | None = Non
 # The claims inventory
 
 
-@lru_cache(maxsize=1)
-def _claims_table(path: str) -> dict[str, dict]:
+@lru_cache(maxsize=4)
+def inventory_table(path: str) -> dict[str, dict]:
+    """An inventory CSV (claims, forecasts) as {id: row}, read once per path."""
     with open(path, encoding="utf-8", newline="") as fh:
         return {row["id"]: row for row in csv.DictReader(fh)}
 
 
 def claims(path: Path = CLAIMS) -> dict[str, dict]:
-    return _claims_table(str(path))
+    return inventory_table(str(path))
 
 
 def claim(claim_id: str, path: Path = CLAIMS) -> dict:
@@ -433,15 +434,14 @@ class Record:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
 
 
-class _Glued:
-    """What `glue` stores for a record: the JSON under the companion's own mimetype."""
+class Glued:
+    """What `glue` stores for a record: its JSON under the companion's own mimetype."""
 
-    def __init__(self, record: Record):
-        self.record = record
+    def __init__(self, record, mimetype: str, text: str):
+        self.record, self.mimetype, self.text = record, mimetype, text
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {RECORD_MIMETYPE: json.loads(self.record.to_json()),
-                "text/plain": f"<claim record {self.record.id}: {self.record.verdict}>"}
+        return {self.mimetype: json.loads(self.record.to_json()), "text/plain": self.text}
 
 
 def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
@@ -499,18 +499,24 @@ def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str =
     In the book build a verdict that differs from the one recorded in claims.csv stops the build;
     in Jupyter the card says so, so a student who changes a figure sees the verdict move.
     """
-    from IPython.display import HTML, display
-    from myst_nb import glue
-
     record = evaluate(claim_id, figures, note=note, implied=implied, searched=searched)
     record.to_json()  # fail here, loudly, if anything in the record is not JSON
     if in_book_build() and record.verdict != record.recorded_verdict:
         raise LedgerError(f"{claim_id}: computed verdict {record.verdict!r} differs from the one recorded in "
                           f"data/claims.csv ({record.recorded_verdict!r}); fix the data or the record")
-    glue(GLUE_PREFIX + claim_id, _Glued(record), display=False)
+    publish(GLUE_PREFIX + claim_id, Glued(record, RECORD_MIMETYPE, f"<claim record {claim_id}: {record.verdict}>"),
+            card_html(record))
+
+
+def publish(key: str, glued: Glued, card: str) -> None:
+    """Record a glued record for the Sphinx extension and show its card."""
+    from IPython.display import HTML, display
+    from myst_nb import glue
+
+    glue(key, glued, display=False)
     # The book loads companion.css on every page; in Jupyter the card brings its own styles.
     style = "" if in_book_build() else f"<style>{(STATIC_DIR / 'companion.css').read_text()}</style>"
-    display(HTML(style + card_html(record)))
+    display(HTML(style + card))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from companion import charts, ledger
+from companion import charts, forecasts, ledger
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ REPORT_TITLE = "Why territorial losses do not mean the end for ISIS"
 REPORT_AUTHOR = "Fatima Ayub"
 REPORT_DATE = "2018-01"
 DOWNLOADS = ("ledger.csv", "ledger.json")
+SCORECARD_DOWNLOADS = ("scorecard.csv", "scorecard.json")
 # A numeric rating only where the scale is ordinal (how well the figure holds up); the other two
 # verdicts are statements of a different kind and carry only their name.
 RATING = {"reproduced": 3, "close": 2, "contradicted": 1}
@@ -71,29 +72,47 @@ class ErrataTally(LedgerDirective):
     what = "errata-tally"
 
 
+class ForecastDirective(LedgerDirective):
+    def run(self):
+        nodes_ = super().run()
+        self.state.document.settings.env.note_dependency(str(forecasts.FORECASTS))
+        return nodes_
+
+
+class ForecastScorecard(ForecastDirective):
+    what = "scorecard"
+
+
+class ForecastTally(ForecastDirective):
+    what = "forecast-tally"
+
+
 # ---------------------------------------------------------------------------------------------
 # Gathering
 
 
-def gather_records(app: Sphinx) -> dict[str, dict]:
-    """Every claim record glued by any page, keyed by claim id; a claim recorded twice is an error."""
+def gather_records(app: Sphinx, prefix: str = ledger.GLUE_PREFIX,
+                   mimetype: str = ledger.RECORD_MIMETYPE) -> dict[str, dict]:
+    """Every record glued by any page under `prefix` (claims by default, or forecasts), keyed by id;
+    an id recorded twice is an error."""
     from myst_nb.sphinx_ import NbMetadataCollector
 
     folder = Path(app.env.mystnb_config.output_folder)
     records: dict[str, dict] = {}
     for docname, data in sorted(NbMetadataCollector.get_doc_data(app.env).items()):
-        keys = [k for k in data.get("glue", []) if k.startswith(ledger.GLUE_PREFIX)]
+        keys = [k for k in data.get("glue", []) if k.startswith(prefix)]
         if not keys or docname not in app.env.found_docs:
             continue
         glued = json.loads((folder / f"{docname}.glue.json").read_text(encoding="utf-8"))
         for key in keys:
             bundle = glued[key]["data"]
-            record = bundle.get(ledger.RECORD_MIMETYPE)
+            record = bundle.get(mimetype)
             if record is None:
-                raise ValueError(f"{docname}: glue {key!r} is not a claim record")
+                raise ValueError(f"{docname}: glue {key!r} is not a {prefix.rstrip(':')} record")
             record = json.loads(record) if isinstance(record, str) else record
             if record["id"] in records:
-                raise ValueError(f"claim {record['id']} is reproduced twice: {records[record['id']]['docname']} and {docname}")
+                raise ValueError(f"{prefix.rstrip(':')} {record['id']} is recorded twice: "
+                                 f"{records[record['id']]['docname']} and {docname}")
             records[record["id"]] = {**record, "docname": docname}
     return records
 
@@ -126,6 +145,9 @@ def _collect(app: Sphinx, env) -> list[str]:
     app.companion_records = records
     app.companion_ledger = ledger_rows(records, claims)
     _write_downloads(Path(app.outdir), app.companion_ledger)
+    app.companion_forecasts = gather_records(app, forecasts.GLUE_PREFIX, forecasts.RECORD_MIMETYPE)
+    app.companion_scorecard = scorecard_rows(app.companion_forecasts, forecasts.forecasts())
+    _write_downloads(Path(app.outdir), app.companion_scorecard, SCORECARD_DOWNLOADS)
     # Rewrite every page that shows derived data, whatever changed.
     return sorted({doc for doc, data in _placeholder_docs(env).items() if data})
 
@@ -152,15 +174,31 @@ def _merge(app: Sphinx, env, docnames: set[str], other) -> None:
     env.companion_placeholder_docs.update({doc: theirs[doc] for doc in docnames if doc in theirs})
 
 
-def _write_downloads(outdir: Path, rows: list[dict]) -> None:
+def scorecard_rows(records: dict[str, dict], inventory: dict[str, dict]) -> list[dict]:
+    """One row per forecast in forecasts.csv order, with its score where a chapter computed one."""
+    unknown = sorted(set(records) - set(inventory))
+    if unknown:
+        raise ValueError(f"records for forecasts not in forecasts.csv: {', '.join(unknown)}")
+    rows = []
+    for forecast_id, row in inventory.items():
+        record = records.get(forecast_id)
+        rows.append({"id": forecast_id, "chapter": int(row["chapter"]), "quote": row["quote"],
+                     "forecast": row["forecast"], "horizon": row["horizon"], "rule": row["rule"],
+                     "evidence": row["evidence"], "score": record["score"] if record else ledger.PENDING,
+                     "why": f"{record['why']}. {record['note']}" if record else "",
+                     "docname": record["docname"] if record else ""})
+    return rows
+
+
+def _write_downloads(outdir: Path, rows: list[dict], names: tuple[str, str] = DOWNLOADS) -> None:
     outdir.mkdir(parents=True, exist_ok=True)
     fields = [k for k in rows[0] if k != "docname"] if rows else []
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    (outdir / "ledger.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    (outdir / "ledger.json").write_text(
+    (outdir / names[0]).write_text(buffer.getvalue(), encoding="utf-8")
+    (outdir / names[1]).write_text(
         json.dumps([{k: v for k, v in r.items() if k != "docname"} for r in rows], indent=1, ensure_ascii=False) + "\n",
         encoding="utf-8")
 
@@ -338,6 +376,63 @@ def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], cla
             f"<tbody>{body}</tbody></table></div>")
 
 
+# ---------------------------------------------------------------------------------------------
+# The forecast scorecard
+
+SCORE_ORDER = list(forecasts.SCORES) + [ledger.PENDING]
+
+
+def scorecard_tally(rows: list[dict]) -> pd.DataFrame:
+    counts = pd.Series([r["score"] for r in rows], dtype="string").value_counts()
+    frame = pd.DataFrame({"score": SCORE_ORDER, "forecasts": [int(counts.get(s, 0)) for s in SCORE_ORDER]})
+    return frame[(frame.score != ledger.PENDING) | (frame.forecasts > 0)]
+
+
+def _score_badge(score: str) -> str:
+    return forecasts.badge_html(score) if score in forecasts.SCORES else ledger.badge_html(score)
+
+
+def _warn_unscored(rows: list[dict], docname: str) -> None:
+    """A page that shows the scorecard must not show it with a forecast silently missing."""
+    for r in rows:
+        if r["score"] == ledger.PENDING:
+            logger.warning(f"{docname}: forecast {r['id']} is in forecasts.csv but no page scored it in this build")
+
+
+def render_forecast_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    _warn_unscored(rows, docname)
+    frame = scorecard_tally(rows)
+    link = _rel(app, docname, "book/ch9_what_happened_next") + "#the-scorecard"
+    body = "".join(f"<tr><td>{_score_badge(s)}</td><td>{n}</td></tr>" for s, n in frame.itertuples(index=False))
+    scorable = sum(1 for r in rows if r["score"] not in (forecasts.VAGUE, ledger.PENDING))
+    return (f'<div class="forecast-tally"><p>{len(rows)} forecasts in the report, {scorable} of them scorable '
+            f'against what happened from 2018 to 2025; the <a href="{link}">scorecard</a> gives each score and its evidence.</p>'
+            '<table class="forecast-tally-table"><caption>Forecasts by score</caption>'
+            '<thead><tr><th scope="col">Score</th><th scope="col">Forecasts</th></tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def render_scorecard(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    _warn_unscored(rows, docname)
+    esc = html.escape
+    to_root = "../" * docname.count("/")
+    csv_link, json_link = (to_root + name for name in SCORECARD_DOWNLOADS)
+    body = []
+    for r in rows:
+        target = (_rel(app, docname, r["docname"]) + f"#forecast-{r['id']}") if r["docname"] else ""
+        ident = f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
+        body.append(f'<tr data-score="{esc(r["score"])}"><td>{ident}</td><td>{r["chapter"]}</td>'
+                    f'<td class="ledger-quote">{esc(r["quote"])}</td><td>{esc(r["forecast"])}</td>'
+                    f'<td>{_score_badge(r["score"])}</td><td>{esc(r["why"])}</td></tr>')
+    return (f'<p class="ledger-downloads">Download the scorecard: <a href="{csv_link}" download>scorecard.csv</a> · '
+            f'<a href="{json_link}" download>scorecard.json</a></p>'
+            '<div class="ledger-table-wrap"><table class="forecast-scorecard-table">'
+            '<caption>Every forecast of the report, scored against 2018–2025</caption><thead><tr>'
+            + "".join(f'<th scope="col">{h}</th>' for h in ("Forecast", "Section", "The report's words",
+                                                              "Read as", "Score", "Why"))
+            + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
+
+
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     rows = getattr(app, "companion_ledger", [])
     records = getattr(app, "companion_records", {})
@@ -345,7 +440,9 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     render = {"ledger": lambda: render_ledger(app, docname, rows),
               "tally": lambda: render_tally(app, docname, rows),
               "errata": lambda: render_errata(app, docname, records, claims),
-              "errata-tally": lambda: render_errata_tally(app, docname, records, claims)}
+              "errata-tally": lambda: render_errata_tally(app, docname, records, claims),
+              "scorecard": lambda: render_scorecard(app, docname, getattr(app, "companion_scorecard", [])),
+              "forecast-tally": lambda: render_forecast_tally(app, docname, getattr(app, "companion_scorecard", []))}
     for node in list(doctree.findall(ledger_placeholder)):
         node.replace_self(nodes.raw("", render[node["what"]](), format="html"))
 
@@ -399,6 +496,8 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("ledger-tally", LedgerTally)
     app.add_directive("errata", Errata)
     app.add_directive("errata-tally", ErrataTally)
+    app.add_directive("forecast-scorecard", ForecastScorecard)
+    app.add_directive("forecast-tally", ForecastTally)
     app.connect("doctree-read", _note_placeholders)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_copy, build_failure, copy_project
+from conftest import FIXTURE_TOC, build_copy, build_failure, copy_project
 
 pytestmark = pytest.mark.book
 
@@ -65,6 +65,27 @@ def test_a_verdict_that_moves_away_from_the_recorded_one_stops_the_build(fixture
     assert result.returncode != 0
     assert ("ch1-territory-lost-60-percent: computed verdict 'contradicted' differs from the one recorded"
             in result.stdout + result.stderr)
+
+
+def test_a_score_that_moves_with_its_evidence_stops_the_build(tmp_path):
+    # No completed attack in the EU in 2022: "diminish but continue" is then only partly borne out,
+    # which disagrees with data/forecasts.csv.
+    project = copy_project(tmp_path / "project", FIXTURE_TOC.replace(
+        "chapters:\n", "chapters:\n  - file: book/ch9_what_happened_next\n"))
+    edit(project / "data/indicators_by_year.csv", "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,2,",
+         "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,0,")
+    result = build_copy(project)
+    assert result.returncode != 0
+    assert ("f5-west-fewer-but-continuing: computed score 'partly borne out' differs from the one recorded"
+            in result.stdout + result.stderr)
+
+
+def test_a_scorecard_shown_without_the_chapter_that_scores_fails_the_build(fixture_project):
+    path = fixture_project / CHAPTER
+    path.write_text(path.read_text() + "\n```{forecast-tally}\n```\n")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert "forecast f1-comeback is in forecasts.csv but no page scored it" in result.stdout + result.stderr
 
 
 def test_a_broken_data_file_stops_the_build_with_file_row_column_and_rule(fixture_project):

@@ -130,9 +130,9 @@ def claims_file(tmp_path):
     path.write_text(
         "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind\n"
         "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,\n")
-    ledger._claims_table.cache_clear()
+    ledger.inventory_table.cache_clear()
     yield path
-    ledger._claims_table.cache_clear()
+    ledger.inventory_table.cache_clear()
 
 
 def test_unverifiable_needs_two_recorded_searches(claims_file):

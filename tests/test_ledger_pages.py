@@ -1,4 +1,4 @@
-"""The pages derived from the claim records: ledger, downloads, intro tallies, ClaimReview JSON-LD."""
+"""The pages derived from the records: ledger, scorecard, downloads, intro tallies, ClaimReview JSON-LD."""
 from __future__ import annotations
 
 import csv
@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from companion import claims, ledger
+from companion import claims, forecasts, ledger
 
 pytestmark = pytest.mark.book
 
@@ -127,3 +127,35 @@ def test_the_intro_counts_the_errata_by_kind(built_book, ledger_json):
             expected[slug] = expected.get(slug, 0) + 1
     assert shown == expected
     assert f"{sum(expected.values())} claims are wrong or inconsistent" in html
+
+
+# --- The forecast scorecard: gathered by the same extension ------------------------------------
+
+FORECAST_ROWS = list(forecasts.forecasts().values())
+
+
+def test_the_scorecard_downloads_list_every_forecast_with_its_computed_score(built_book):
+    scorecard = json.loads((built_book / "scorecard.json").read_text())
+    assert [r["id"] for r in scorecard] == [r["id"] for r in FORECAST_ROWS]
+    assert {r["id"]: r["score"] for r in scorecard} == {r["id"]: r["score"] for r in FORECAST_ROWS}
+    table = list(csv.DictReader(io.StringIO((built_book / "scorecard.csv").read_text())))
+    assert [(r["id"], r["score"]) for r in table] == [(r["id"], r["score"]) for r in scorecard]
+    assert all(r["why"] for r in scorecard)
+
+
+def test_the_chapter_shows_a_card_and_a_scorecard_row_for_every_forecast(built_book):
+    html = (built_book / "book" / "ch9_what_happened_next.html").read_text()
+    cards = re.findall(r'<section class="claim-card forecast-card forecast-[a-z-]+" id="forecast-([\w-]+)" aria-label="Forecast [\w-]+: ([a-z ]+)"', html)
+    assert dict(cards) == {r["id"]: r["score"] for r in FORECAST_ROWS}
+    table = html.split('class="forecast-scorecard-table"')[1].split("</table>")[0]
+    assert re.findall(r'<tr data-score="([a-z ]+)">', table) == [r["score"] for r in FORECAST_ROWS]
+
+
+def test_the_intro_tallies_the_forecasts_by_score(built_book):
+    html = (built_book / "book" / "intro.html").read_text()
+    tally = html.split('<div class="forecast-tally">')[1].split("</div>")[0]
+    counts = {score: int(n) for score, n in re.findall(r"</span> ([a-z ]+)</span></td><td>(\d+)</td>", tally)}
+    expected = {score: sum(r["score"] == score for r in FORECAST_ROWS) for score in forecasts.SCORES}
+    assert counts == expected
+    scorable = sum(r["score"] != forecasts.VAGUE for r in FORECAST_ROWS)
+    assert f"{len(FORECAST_ROWS)} forecasts in the report, {scorable} of them scorable" in tally
