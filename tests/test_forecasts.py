@@ -31,7 +31,7 @@ def score_of(row: dict, values: dict[int, float]) -> str:
 
 def test_every_forecast_is_quoted_verbatim_from_its_own_section():
     inventory = forecasts.forecasts()
-    assert 15 <= len(inventory) <= 25
+    assert len(inventory) >= 15
     misplaced = [fid for fid, row in inventory.items()
                  if not report.contains_quote(row["quote"], report.section(int(row["chapter"])).body)]
     assert misplaced == []
