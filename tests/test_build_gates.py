@@ -26,6 +26,11 @@ def append_cell(project: Path, code: str) -> None:
     path.write_text(path.read_text() + f"\n```{{code-cell}} ipython3\n{code}\n```\n")
 
 
+def append_markdown(project: Path, text: str) -> None:
+    path = project / CHAPTER
+    path.write_text(path.read_text() + f"\n{text}\n")
+
+
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {path}"
@@ -43,8 +48,7 @@ def test_a_cell_error_fails_the_build(fixture_project):
 
 
 def test_a_sphinx_warning_fails_the_build(fixture_project):
-    path = fixture_project / CHAPTER
-    path.write_text(path.read_text() + "\nSee {doc}`no_such_page`.\n")
+    append_markdown(fixture_project, "See {doc}`no_such_page`.")
     result = build_copy(fixture_project)
     assert result.returncode != 0
     assert "no_such_page" in result.stdout + result.stderr
@@ -81,8 +85,7 @@ def test_a_score_that_moves_with_its_evidence_stops_the_build(tmp_path):
 
 
 def test_a_scorecard_shown_without_the_chapter_that_scores_fails_the_build(fixture_project):
-    path = fixture_project / CHAPTER
-    path.write_text(path.read_text() + "\n```{forecast-tally}\n```\n")
+    append_markdown(fixture_project, "```{forecast-tally}\n```")
     result = build_copy(fixture_project)
     assert result.returncode != 0
     assert "forecast f1-comeback is in forecasts.csv but no page scored it" in result.stdout + result.stderr
