@@ -120,11 +120,12 @@ def yearly(row: dict, rows: pd.DataFrame) -> pd.Series:
     """
     window = range(int(row["window_start"]), int(row["window_end"]) + 1)
     baseline = [int(row["baseline_year"])] if row["baseline_year"].strip() else []
+    wanted = sorted(set(baseline) | set(window))
     dated = "date" in rows
     year = pd.to_datetime(rows["date"]).dt.year if dated else rows["year"].astype(int)
     if row["value"] == "rows":
         counts = year.value_counts()
-        return pd.Series({y: float(counts.get(y, 0)) for y in sorted(set(baseline) | set(window))}, name="rows")
+        return pd.Series({y: float(counts.get(y, 0)) for y in wanted}, name="rows")
     values = pd.to_numeric(rows[row["value"]], errors="raise").astype(float)
     if values.isna().any():
         raise ForecastError(f"{row['id']}: evidence column {row['value']!r} is empty in a selected row of {row['evidence']}")
@@ -137,11 +138,11 @@ def yearly(row: dict, rows: pd.DataFrame) -> pd.Series:
                                 f"{_years(row)} ({row['evidence']} has {', '.join(map(str, levels.index)) or 'none'})")
         return levels.rename(row["value"])
     sums = values.groupby(year).sum()
-    missing = [y for y in sorted(set(baseline) | set(window)) if y not in sums.index]
+    missing = [y for y in wanted if y not in sums.index]
     if missing:
         raise ForecastError(f"{row['id']}: {row['evidence']} has no {row['value']} for {', '.join(map(str, missing))}; "
                             "a gap is not a zero")
-    return sums.loc[sorted(set(baseline) | set(window))].rename(row["value"])
+    return sums.loc[wanted].rename(row["value"])
 
 
 def _years(row: dict) -> str:

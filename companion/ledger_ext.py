@@ -49,10 +49,12 @@ class ledger_placeholder(nodes.General, nodes.Element):
 
 class LedgerDirective(Directive):
     what = ""
+    inventories = (ledger.CLAIMS,)  # the files whose change must re-read the page
 
     def run(self):
         env = self.state.document.settings.env
-        env.note_dependency(str(ledger.CLAIMS))
+        for path in self.inventories:
+            env.note_dependency(str(path))
         return [ledger_placeholder(what=self.what, docname=env.docname)]
 
 
@@ -72,19 +74,14 @@ class ErrataTally(LedgerDirective):
     what = "errata-tally"
 
 
-class ForecastDirective(LedgerDirective):
-    def run(self):
-        nodes_ = super().run()
-        self.state.document.settings.env.note_dependency(str(forecasts.FORECASTS))
-        return nodes_
-
-
-class ForecastScorecard(ForecastDirective):
+class ForecastScorecard(LedgerDirective):
     what = "scorecard"
+    inventories = (ledger.CLAIMS, forecasts.FORECASTS)
 
 
-class ForecastTally(ForecastDirective):
+class ForecastTally(LedgerDirective):
     what = "forecast-tally"
+    inventories = (ledger.CLAIMS, forecasts.FORECASTS)
 
 
 # ---------------------------------------------------------------------------------------------
