@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from frictionless import Package
 
-from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, bib
+from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, anchors, bib
 
 DATAPACKAGE = DATA_DIR / "datapackage.json"
 BIBLIOGRAPHY_RESOURCE = "bibliography"
@@ -78,6 +78,25 @@ def descriptor(data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) -> dict
         if resource["name"] == BIBLIOGRAPHY_RESOURCE:
             resource["data"] = [["key"]] + [[key] for key in sorted(bibliography_keys(bib_path))]
     return desc
+
+
+def anchored_fields(resource) -> dict[str, float]:
+    """{field: scale} for the fields the data package marks as values anchored to their locator's words."""
+    return {f.name: float(f.to_dict().get("anchorScale", 1)) for f in resource.schema.fields if f.to_dict().get("anchored")}
+
+
+def check_anchors(frame: pd.DataFrame, resource, path: Path) -> None:
+    """Every value is read in its locator's words (companion.anchors); the first row that breaks a rule raises."""
+    anchored = anchored_fields(resource)
+    if not anchored:
+        return
+    context = tuple(f.name for f in resource.schema.fields if f.to_dict().get("anchorContext"))
+    for at, row in enumerate(frame.to_dict("records")):
+        broken = anchors.check_row(row, anchored, context)
+        if broken:
+            first = broken[0]
+            more = f" (and {len(broken) - 1} more)" if len(broken) > 1 else ""
+            raise DataError(path, at + 2, first.column, first.rule, first.detail + more)
 
 
 # The inventories: the report's own figures and forecasts (the quote is the locator), not cited data.
@@ -170,6 +189,7 @@ def load(name: str, data_dir: Path = DATA_DIR, bib_path: Path = BIBLIOGRAPHY) ->
                 raise DataError(dataset_path(name, data_dir), int(at) + 2, second, f"{second} before {first}",
                                 f"{frame.at[at, second]} is less than {first} {frame.at[at, first]}; "
                                 "a span must not end before it starts")
+    check_anchors(frame, resource, dataset_path(name, data_dir))
     frame.attrs["dataset"] = name
     frame.attrs["path"] = _display(dataset_path(name, data_dir))
     return frame

@@ -43,6 +43,9 @@ VERDICTS: dict[str, tuple[str, str, str]] = {
     "unverifiable": ("No independent public figure was found; the record lists what was searched.", "?", "#666666"),
 }
 PENDING = "pending"
+# The one kind the report's own figures can confirm without an independent source: its own arithmetic.
+# Such a verdict is "reproduced" but not independently confirmed; the tallies count it apart.
+ARITHMETIC_ONLY_KINDS = ("arithmetic",)
 ERROR_KINDS = ("wrong date", "wrong figure", "misattribution", "arithmetic", "internal contradiction", "wrong ranking")
 
 # Numeric tolerances: (reproduced within, close within). "relative" is |independent - report| / report;
@@ -281,6 +284,12 @@ def compare_attribution(report: str, independent: str) -> Outcome:
     return Outcome("contradicted", f"the figure came from {independent}, not from {report}")
 
 
+def own_arithmetic_only(record) -> bool:
+    """A reproduced verdict that rests on the report's own figures alone (a Record or a gathered record dict)."""
+    get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
+    return get("verdict") == "reproduced" and not get("figures") and bool(get("internal"))
+
+
 def judge(claim: dict, independent, partial: bool = False) -> Outcome:
     """The verdict of one independent figure against one claim, by the claim's kind and precision."""
     kind = claim["kind"]
@@ -303,7 +312,8 @@ def check_internal(claim: dict, implied) -> Outcome:
     outcome = compare_number(claim["report_value"], implied, kind="arithmetic", precision="exact",
                              unit=claim.get("unit", ""))
     if outcome.verdict == "reproduced":
-        return Outcome("reproduced", f"the report's own figures imply {Interval.of(implied)}: consistent")
+        return Outcome("reproduced", f"consistent with the report's own figures, not independently confirmed: they imply "
+                                     f"{Interval.of(implied)}")
     return Outcome("inconsistent", f"the report's own figures imply {Interval.of(implied)}, "
                    f"not its stated {Interval.of(claim['report_value'])}")
 
@@ -386,7 +396,7 @@ class Figure:
             end = row.get("end_date")
             if value == "date" and end is not None and not pd.isna(end):
                 figure = f"{figure}..{pd.Timestamp(end).strftime(layout)}"
-        return cls(value=figure, source=row["source"], locator=row["locator"], label=label, basis=basis)
+        return cls(value=figure, source=row["source"], locator=locator_shown(row), label=label, basis=basis)
 
     def shown(self, kind: str) -> str:
         if kind in ("date", "period"):
@@ -396,6 +406,14 @@ class Figure:
         if kind == "attribution":
             return str(self.value)
         return str(Interval.of(self.value))
+
+
+def locator_shown(row) -> str:
+    """A row's locator as a reader sees it: a quote in another language is followed by its English rendering."""
+    english = row.get("locator_en") if hasattr(row, "get") else None
+    if isinstance(english, str) and english.strip():
+        return f"{row['locator']} (in English: {english.strip()})"
+    return row["locator"]
 
 
 def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False) -> list[Figure]:
@@ -453,6 +471,9 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
     outcomes = [(judge(row, f.value, f.partial), f.basis) for f in figures]
     internal = check_internal(row, implied) if implied is not None else None
     outcome = combine(outcomes, internal)
+    if not figures and outcome.verdict == "reproduced" and row["kind"] not in ARITHMETIC_ONLY_KINDS:
+        # Only the report's own arithmetic can be confirmed by the report alone; any other figure needs a source.
+        outcome = Outcome("unverifiable", f"{outcome.why}; no independent figure was found")
     if outcome.verdict == "unverifiable" and len(searched) < 2:
         raise LedgerError(f"{claim_id}: an unverifiable verdict needs at least two searches on record "
                           f"(what was searched, where, when); got {len(searched)}")

@@ -29,18 +29,20 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from companion import charts, forecasts, ledger
+from companion import charts, forecasts, ledger, report
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
-REPORT_TITLE = "Why territorial losses do not mean the end for ISIS"
-REPORT_AUTHOR = "Fatima Ayub"
-REPORT_DATE = "2018-01"
 DOWNLOADS = ("ledger.csv", "ledger.json")
 SCORECARD_DOWNLOADS = ("scorecard.csv", "scorecard.json")
-# A numeric rating only where the scale is ordinal (how well the figure holds up); the other two
-# verdicts are statements of a different kind and carry only their name.
+# ClaimReview is published only where the book stands behind a rating of the report's figure against
+# independent data: never for `unverifiable` (nothing found), `inconsistent` (the report against
+# itself) or a `reproduced` that rests on the report's own arithmetic alone.
 RATING = {"reproduced": 3, "close": 2, "contradicted": 1}
+
+
+def publishes_claim_review(record: dict) -> bool:
+    return record["verdict"] in RATING and not ledger.own_arithmetic_only(record)
 
 
 class ledger_placeholder(nodes.General, nodes.Element):
@@ -128,6 +130,7 @@ def ledger_rows(records: dict[str, dict], claims: dict[str, dict]) -> list[dict]
             "verdict": record["verdict"] if record else ledger.PENDING,
             "why": f"{record['why']}. {record['note']}" if record else "",
             "error_kind": record["error_kind"] if record else "",
+            "own_arithmetic": bool(record) and ledger.own_arithmetic_only(record),
             "docname": record["docname"] if record else "",
         })
     unknown = sorted(set(records) - set(claims))
@@ -208,18 +211,40 @@ def _rel(app: Sphinx, fromdoc: str, target: str) -> str:
     return app.builder.get_relative_uri(fromdoc, target)
 
 
+OWN_ARITHMETIC = "reproduced from the report's own figures"
+
+
 def tally_frame(rows: list[dict]) -> pd.DataFrame:
-    order = list(ledger.VERDICTS) + [ledger.PENDING]
-    counts = pd.Series([r["verdict"] for r in rows]).value_counts()
-    return pd.DataFrame({"verdict": order, "claims": [int(counts.get(v, 0)) for v in order]})
+    """Claims by verdict; a `reproduced` that rests on the report's own arithmetic is counted apart,
+    and `pending` appears only while some claim has no record."""
+    labels = [OWN_ARITHMETIC if r["own_arithmetic"] else r["verdict"] for r in rows]
+    order = [label for v in ledger.VERDICTS for label in ([v, OWN_ARITHMETIC] if v == "reproduced" else [v])]
+    order.append(ledger.PENDING)
+    counts = pd.Series(labels, dtype="string").value_counts()
+    frame = pd.DataFrame({"verdict": order, "claims": [int(counts.get(v, 0)) for v in order]})
+    return frame[(frame.verdict != ledger.PENDING) | (frame.claims > 0)]
+
+
+def checked_phrase(rows: list[dict], noun: str = "quantitative claims") -> str:
+    """"105 quantitative claims, all checked" or, while some are pending, "98 of 105 ... checked so far"."""
+    pending = sum(r["verdict"] == ledger.PENDING for r in rows)
+    if pending:
+        return f"{len(rows) - pending} of {len(rows)} {noun} checked so far"
+    return f"{len(rows)} {noun}, all checked"
+
+
+def _tally_badge(label: str) -> str:
+    if label == OWN_ARITHMETIC:
+        return (ledger.badge_html("reproduced") + ' <span class="tally-note">from the report\'s own figures only, '
+                "not independently confirmed</span>")
+    return ledger.badge_html(label)
 
 
 def render_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
     frame = tally_frame(rows)
-    checked = int(frame.loc[frame.verdict != ledger.PENDING, "claims"].sum())
-    body = "".join(f"<tr><td>{ledger.badge_html(v)}</td><td>{n}</td></tr>" for v, n in frame.itertuples(index=False))
+    body = "".join(f"<tr><td>{_tally_badge(v)}</td><td>{n}</td></tr>" for v, n in frame.itertuples(index=False))
     link = _rel(app, docname, "book/ledger")
-    return (f'<div class="ledger-tally"><p>{checked} of {len(rows)} quantitative claims checked so far; '
+    return (f'<div class="ledger-tally"><p>{checked_phrase(rows)}; '
             f'the <a href="{link}">claims ledger</a> lists every one.</p>'
             f'<table class="ledger-tally-table"><caption>Claims by verdict</caption>'
             f'<thead><tr><th scope="col">Verdict</th><th scope="col">Claims</th></tr></thead>'
@@ -239,12 +264,12 @@ def verdict_chart_html(rows: list[dict]) -> str:
                  alt.Tooltip("claims:Q", title="Claims")],
     ).transform_calculate(verdict_rank=f"indexof({json.dumps(order)}, datum.verdict)")
     counts = pd.Series([r["verdict"] for r in rows]).value_counts()
-    checked = len(rows) - int(counts.get(ledger.PENDING, 0))
-    finding = (f"{checked} of {len(rows)} claims checked so far: "
+    finding = (f"{checked_phrase(rows, 'claims')}: "
                + ", ".join(f"{int(counts[v])} {v}" for v in ledger.VERDICTS if counts.get(v)))
+    pending = " (pending = not yet checked)" if counts.get(ledger.PENDING) else ""
     chart = charts.figure(
         chart, title=finding,
-        subtitle="Number of quantitative claims per report section, by verdict (pending = not yet checked)",
+        subtitle=f"Number of quantitative claims per report section, by verdict{pending}",
         source="This companion's claim records (ledger.csv)",
         description="Stacked bar chart of claims per chapter by verdict: " + "; ".join(
             f"chapter {c}: " + ", ".join(f"{n} {v}" for v, n in zip(g.verdict, g.claims))
@@ -356,7 +381,7 @@ def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: d
                 f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
         parts.append("</section>")
     if not parts:
-        return "<p>No claim checked so far is contradicted or inconsistent.</p>"
+        return "<p>No claim is contradicted or inconsistent.</p>"
     return "".join(parts)
 
 
@@ -450,16 +475,21 @@ def book_title(app: Sphinx) -> str:
 
 
 def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
+    """schema.org ClaimReview for the records the book stands behind (`publishes_claim_review`)."""
     base = app.config.html_baseurl or ""
     page = (base.rstrip("/") + "/" if base else "") + app.builder.get_target_uri(docname)
-    report = {"@type": "CreativeWork", "name": REPORT_TITLE, "datePublished": REPORT_DATE,
-              "author": {"@type": "Person", "name": REPORT_AUTHOR}}
+    pub = report.publication()
+    author = {"@type": "Person", "name": pub.author}
+    appearance = {"@type": "CreativeWork", "name": pub.title, "datePublished": pub.date, "url": pub.url,
+                  "author": author, "publisher": {"@type": "Organization", "name": pub.publisher}}
     reviews = []
     for r in records:
+        if not publishes_claim_review(r):
+            continue
         rating = {"@type": "Rating", "alternateName": r["verdict"],
-                  "ratingExplanation": f"{r['why']}. {r['note']}"}
-        if r["verdict"] in RATING:
-            rating.update(ratingValue=RATING[r["verdict"]], bestRating=max(RATING.values()), worstRating=min(RATING.values()))
+                  "ratingExplanation": r["why"][0].upper() + r["why"][1:] + ".",
+                  "ratingValue": RATING[r["verdict"]], "bestRating": max(RATING.values()),
+                  "worstRating": min(RATING.values())}
         citations = []
         for key in sorted({f["source"] for f in r["figures"]}):
             fields = entries()[key].fields
@@ -469,18 +499,17 @@ def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
             "@context": "https://schema.org", "@type": "ClaimReview", "url": f"{page}#claim-{r['id']}",
             "claimReviewed": r["quote"], "reviewRating": rating, "citation": citations,
             "author": {"@type": "Organization", "name": book_title(app)},
-            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": REPORT_AUTHOR},
-                             "datePublished": REPORT_DATE, "appearance": report},
+            "itemReviewed": {"@type": "Claim", "author": author, "datePublished": pub.date, "appearance": appearance},
         })
     return reviews
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     records = [r for r in getattr(app, "companion_records", {}).values() if r["docname"] == pagename]
-    if records:
+    reviews = claim_reviews(app, pagename, records) if records else []
+    if reviews:
         # Compact: the markup is for machines, and every byte of <head> is in every visit's page weight.
-        payload = json.dumps(claim_reviews(app, pagename, records), ensure_ascii=False, sort_keys=True,
-                             separators=(",", ":"))
+        payload = json.dumps(reviews, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         context["metatags"] = context.get("metatags", "") + (
             '\n<script type="application/ld+json">' + payload.replace("</", "<\\/") + "</script>\n")
     if "claims-ledger-table" in context.get("body", ""):

@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from companion import REPORT
 
+BIB_KEY = "ayub2018"  # the report's entry in book/references.bib: the one home of its title, publisher, date, address
+
 # The report's eight section headings, in its order, exactly as they stand in the body text.
 SECTION_HEADINGS = (
     "Why territorial losses do not mean the end for the Islamic State",
@@ -25,6 +27,31 @@ SECTION_HEADINGS = (
 
 # Numerals (with thousands separators and decimals), optionally followed by a percent or km.
 _NUMERAL = re.compile(r"(?<![\w.,/])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:per ?cent|percent|%|km))?(?!/\d)")
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where and when the report was published, as its bibliography entry gives it."""
+    title: str
+    author: str
+    publisher: str
+    series: str
+    date: str
+    url: str
+
+
+def publication() -> Publication:
+    """The report's citation, read from its bibliography entry (publisher, date and address are required)."""
+    from companion import bib
+
+    fields = bib.entries()[BIB_KEY].fields
+    missing = [name for name in ("title", "publisher", "date", "url") if not fields.get(name)]
+    if missing:
+        raise ValueError(f"book/references.bib entry {BIB_KEY} lacks {', '.join(missing)}")
+    person = bib.entries()[BIB_KEY].persons["author"][0]
+    return Publication(title=fields["title"].replace("{", "").replace("}", ""),
+                       author=" ".join(person.first_names + person.last_names), publisher=fields["publisher"],
+                       series=fields.get("howpublished", ""), date=fields["date"], url=fields["url"])
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from companion import charts
+from companion import charts, report
 
-REPORT_DATE = pd.Timestamp("2018-01-31")  # the report is dated January 2018
+REPORT_DATE = pd.Timestamp(report.publication().date)  # from the report's bibliography entry
 
 
 def region(place: str) -> str:

@@ -196,3 +196,45 @@ def test_the_root_page_is_a_proper_redirect_to_the_introduction(built_book):
     assert html.startswith("<!DOCTYPE html>") and '<html lang="en">' in html
     assert "<title>Territory lost, threat remaining? A companion to Ayub (2018)</title>" in html
     assert 'content="0; url=book/intro.html"' in html
+
+
+# --- What the book says about the report and about itself (issue 14) ----------------------------
+
+def page_text(html_dir: Path, name: str) -> str:
+    parser = PageParser()
+    parser.feed((html_dir / "book" / name).read_text())
+    # Sphinx's smart quotes turn ' into ’ in prose; the tests quote with plain apostrophes.
+    return " ".join("".join(parser.text).split()).replace("’", "'")
+
+
+def test_the_report_can_be_found_from_the_intro_and_the_teachers_guide(built_book):
+    publication = report.publication()
+    for name in ("intro.html", "teachers_guide.html"):
+        html = (built_book / "book" / name).read_text()
+        assert f'href="{publication.url}"' in html, name
+        text = page_text(built_book, name)
+        assert "Spearhead Research, 23 January 2018" in text and "read on its publisher's page" in text, name
+
+
+def test_the_methods_page_states_the_replies_and_corrections_policy_once(built_book):
+    text = page_text(built_book, "methods.html")
+    # companion_errors_to is empty while the book is not hosted: the page says so and how to report an error.
+    assert "This book is not yet hosted" in text and "opening an issue in the project's repository" in text
+    assert "A reply from the author, Fatima Ayub, or from the report's publisher, Spearhead Research" in text
+    assert "has not yet been sent to the author or the publisher" in text
+    assert text.count("A reply from the author") == 1
+    assert "no longer online" not in text and "not that the originals are gone" in text
+    for chapter in sorted((built_book / "book").glob("ch*.html")):
+        assert "A reply from the author" not in chapter.read_text(), chapter.name  # never inside a card
+
+
+def test_teaching_follows_the_data(built_book):
+    """The corrected solutions and sentences are in the built book, with their numbers computed."""
+    ch9 = page_text(built_book, "ch9_what_happened_next.html")
+    assert "With the UK's 3 the 2020 count is 13, above 2017's 10" in ch9
+    assert "gives “partly borne out”" in ch9
+    ch2 = page_text(built_book, "ch2_not_eliminated.html")
+    assert "US intelligence reports, January 2016: 100 countries" in ch2
+    assert "September 2015" not in ch2 and "more than 30,000 foreign fighters from roughly 100 countries" in ch2
+    ch5 = page_text(built_book, "ch5_resurgence.html")
+    assert "not scored in this companion" not in ch5 and "What happened next" in ch5

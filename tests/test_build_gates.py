@@ -63,8 +63,10 @@ def test_loading_an_undeclared_dataset_fails_the_build(fixture_project):
 
 def test_a_verdict_that_moves_away_from_the_recorded_one_stops_the_build(fixture_project):
     # 36,200 km² -> 20,000 km² makes the loss 78 %: the 60 percent claim is then contradicted,
-    # which disagrees with data/claims.csv, so the build must stop and say so.
+    # which disagrees with data/claims.csv, so the build must stop and say so. The row's words
+    # change with its value (a counterfactual source), so the anchoring check still passes.
     edit(fixture_project / "data/ihs_territory.csv", ",36200,", ",20000,")
+    edit(fixture_project / "data/ihs_territory.csv", "36,200 km2", "20,000 km2")
     result = build_copy(fixture_project)
     assert result.returncode != 0
     assert ("ch1-territory-lost-60-percent: computed verdict 'contradicted' differs from the one recorded"
@@ -78,6 +80,8 @@ def test_a_score_that_moves_with_its_evidence_stops_the_build(tmp_path):
         "chapters:\n", "chapters:\n  - file: book/ch9_what_happened_next\n"))
     edit(project / "data/indicators_by_year.csv", "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,2,",
          "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,0,")
+    edit(project / "data/indicators_by_year.csv", "Two Jihadist terrorist attacks were carried out",
+         "No Jihadist terrorist attacks were carried out")  # the words change with the value
     result = build_copy(project)
     assert result.returncode != 0
     assert ("f5-west-fewer-but-continuing: computed score 'partly borne out' differs from the one recorded"
@@ -89,6 +93,15 @@ def test_a_scorecard_shown_without_the_chapter_that_scores_fails_the_build(fixtu
     result = build_copy(fixture_project)
     assert result.returncode != 0
     assert "forecast f1-comeback is in forecasts.csv but no page scored it" in result.stdout + result.stderr
+
+
+def test_a_value_its_words_do_not_give_stops_the_build(fixture_project):
+    # The value changes but its quoted words do not: the anchoring check names the row and the rule.
+    edit(fixture_project / "data/ihs_territory.csv", ",36200,", ",36300,")
+    result = build_copy(fixture_project)
+    assert result.returncode != 0
+    assert re.search(r"data/ihs_territory\.csv, row 7, column 'area_km2': value not in its words",
+                     result.stdout + result.stderr)
 
 
 def test_a_broken_data_file_stops_the_build_with_file_row_column_and_rule(fixture_project):
@@ -108,6 +121,7 @@ def test_pages_never_go_stale_when_data_or_companion_change(fixture_project):
 
     # A data file changes: the chapter that declared it is re-executed, and only it.
     edit(fixture_project / "data/ihs_territory.csv", ",36200,", ",36100,")
+    edit(fixture_project / "data/ihs_territory.csv", "36,200 km2", "36,100 km2")  # the words follow the value
     second = build_copy(fixture_project)
     assert second.returncode == 0, build_failure(second)
     after_data = page.read_text()

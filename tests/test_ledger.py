@@ -129,7 +129,8 @@ def claims_file(tmp_path):
     path = tmp_path / "claims.csv"
     path.write_text(
         "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind\n"
-        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,\n")
+        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,\n"
+        "ch1-sum,1,another quote,48,percent,arithmetic,exact,,,,,reproduced,\n")
     ledger.inventory_table.cache_clear()
     yield path
     ledger.inventory_table.cache_clear()
@@ -141,6 +142,23 @@ def test_unverifiable_needs_two_recorded_searches(claims_file):
     record = ledger.evaluate("ch1-x", [], note="n", claims_path=claims_file,
                              searched=[Search("q", "pages", "2026-11-24"), Search("r", "docs", "2026-11-24")])
     assert record.verdict == "unverifiable" and len(record.searched) == 2
+
+
+def test_only_the_reports_own_arithmetic_is_reproduced_from_its_own_figures(claims_file):
+    """An arithmetic claim recomputed from the report's own figures is reproduced, and says it is not
+    independently confirmed; any other kind needs an independent figure, or it is unverifiable."""
+    own = ledger.evaluate("ch1-sum", [], implied=48.3, note="n", claims_path=claims_file)
+    assert own.verdict == "reproduced" and ledger.own_arithmetic_only(own)
+    assert "consistent with the report's own figures, not independently confirmed" in own.why
+    assert not ledger.own_arithmetic_only(ledger.evaluate("ch1-sum", [Figure(48, "s", "l")], implied=48.3, note="n",
+                                                          claims_path=claims_file))
+    with pytest.raises(LedgerError, match="at least two searches"):
+        ledger.evaluate("ch1-x", [], implied=100, note="n", claims_path=claims_file)
+    count = ledger.evaluate("ch1-x", [], implied=100, note="n", claims_path=claims_file,
+                            searched=[Search("q", "pages", "2026-12-05"), Search("r", "docs", "2026-12-05")])
+    assert count.verdict == "unverifiable" and "no independent figure" in count.why
+    # Inconsistent needs no outside figure, whatever the kind: the report against itself.
+    assert ledger.evaluate("ch1-x", [], implied=150, note="n", claims_path=claims_file).verdict == "inconsistent"
 
 
 def test_every_verdict_needs_a_note_and_every_figure_a_source(claims_file):

@@ -55,13 +55,21 @@ def test_the_ledger_page_shows_every_claim_with_its_verdict(built_book, ledger_j
 
 
 def test_the_intro_tallies_match_the_ledger(built_book, ledger_json):
+    """Reproduced from the report's own arithmetic is counted apart; 'pending' and 'so far' only while pending."""
     html = (built_book / "book" / "intro.html").read_text()
-    tally = dict((v, int(n)) for v, n in re.findall(
-        r'<tr><td><span class="verdict-badge verdict-([a-z]+)".*?</span></td><td>(\d+)</td></tr>', html))
-    expected = {v: sum(r["verdict"] == v for r in ledger_json) for v in list(ledger.VERDICTS) + [ledger.PENDING]}
+    table = html.split('class="ledger-tally-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr><td>(<span class="verdict-badge verdict-([a-z]+)".*?)</td><td>(\d+)</td></tr>', table)
+    tally = {(v, "tally-note" in cell): int(n) for cell, v, n in rows}
+    assert len(tally) == len(rows)
+    own = [r for r in ledger_json if r["own_arithmetic"]]
+    assert own and all(r["verdict"] == "reproduced" and r["kind"] == "arithmetic" for r in own)
+    expected = {(v, False): sum(r["verdict"] == v and not r["own_arithmetic"] for r in ledger_json)
+                for v in ledger.VERDICTS}
+    expected[("reproduced", True)] = len(own)
     assert tally == expected
-    checked = len(ledger_json) - expected[ledger.PENDING]
-    assert f"{checked} of {len(ledger_json)} quantitative claims checked" in html
+    pending = sum(r["verdict"] == ledger.PENDING for r in ledger_json)
+    assert pending == 0 and "so far" not in html
+    assert f"{len(ledger_json)} quantitative claims, all checked" in html
 
 
 def claim_reviews(html: str) -> list[dict]:
@@ -70,26 +78,54 @@ def claim_reviews(html: str) -> list[dict]:
     return json.loads(blocks[0])
 
 
-def test_chapter_one_carries_its_claims_as_claimreview_json_ld(built_book, ledger_json):
-    html = (built_book / "book" / "ch1_territorial_losses.html").read_text()
-    head = html.split("</head>")[0]
-    reviews = claim_reviews(head)
-    chapter1 = {r["id"]: r for r in ledger_json if r["chapter"] == 1}
-    assert {r["url"].split("#claim-")[1] for r in reviews} == set(chapter1)
-    for review in reviews:
-        record = chapter1[review["url"].split("#claim-")[1]]
-        assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
-        assert review["claimReviewed"] == record["quote"]
-        assert review["itemReviewed"]["author"]["name"] == "Fatima Ayub"
-        assert review["author"]["name"] == "Territory lost, threat remaining? A companion to Ayub (2018)"
-        assert review["itemReviewed"]["appearance"]["datePublished"] == "2018-01"
-        rating = review["reviewRating"]
-        assert rating["alternateName"] == record["verdict"]
-        assert ("ratingValue" in rating) == (record["verdict"] in ("reproduced", "close", "contradicted"))
-        assert review["citation"] and all("url" in c for c in review["citation"])
-    # Each review points at a claim card that exists on the page.
-    for review in reviews:
-        assert f'id="claim-{review["url"].split("#claim-")[1]}"' in html
+PUBLISHED_VERDICTS = ("reproduced", "close", "contradicted")
+
+
+def test_claimreview_only_where_the_book_stands_behind_the_rating(built_book, ledger_json):
+    """Every chapter's JSON-LD: exactly its reproduced, close and contradicted claims (a reproduced that rests
+    on the report's own arithmetic is not independently rated), never unverifiable or inconsistent; the
+    explanation is the why line alone; the reviewed report carries its publisher, date and address."""
+    from companion import report
+
+    publication = report.publication()
+    assert (publication.publisher, publication.date) == ("Spearhead Research", "2018-01-23")
+    by_page = {}
+    for record in ledger_json:
+        by_page.setdefault(record["chapter"], []).append(record)
+    unpublished = [r for r in ledger_json if r["verdict"] not in PUBLISHED_VERDICTS or r["own_arithmetic"]]
+    assert {"unverifiable"} <= {r["verdict"] for r in unpublished} and any(r["own_arithmetic"] for r in unpublished), \
+        "the rule must have cases to refuse"
+    seen = 0
+    for page in sorted((built_book / "book").glob("ch[1-8]_*.html")):
+        html = page.read_text()
+        head = html.split("</head>")[0]
+        chapter = int(page.name[2])
+        expected = {r["id"]: r for r in by_page[chapter] if r["verdict"] in PUBLISHED_VERDICTS and not r["own_arithmetic"]}
+        reviews = claim_reviews(head) if expected else []
+        if not expected:
+            assert "application/ld+json" not in head, page.name
+        assert {r["url"].split("#claim-")[1] for r in reviews} == set(expected), page.name
+        for review in reviews:
+            record = expected[review["url"].split("#claim-")[1]]
+            assert review["@type"] == "ClaimReview" and review["@context"] == "https://schema.org"
+            assert review["claimReviewed"] == record["quote"]
+            assert review["author"]["name"] == "Territory lost, threat remaining? A companion to Ayub (2018)"
+            reviewed = review["itemReviewed"]
+            assert reviewed["author"]["name"] == publication.author == "Fatima Ayub"
+            assert reviewed["datePublished"] == publication.date
+            assert reviewed["appearance"]["publisher"]["name"] == publication.publisher
+            assert reviewed["appearance"]["url"] == publication.url
+            assert reviewed["appearance"]["datePublished"] == publication.date
+            rating = review["reviewRating"]
+            assert rating["alternateName"] == record["verdict"]
+            assert rating["ratingValue"] == {"reproduced": 3, "close": 2, "contradicted": 1}[record["verdict"]]
+            # The why line alone: the ledger's `why` is that line followed by the chapter's note.
+            explanation = rating["ratingExplanation"].rstrip(".")
+            assert record["why"].casefold().startswith(explanation.casefold()) and len(explanation) < len(record["why"])
+            assert review["citation"] and all("url" in c for c in review["citation"])
+            assert f'id="claim-{record["id"]}"' in html
+            seen += 1
+    assert seen == sum(r["verdict"] in PUBLISHED_VERDICTS and not r["own_arithmetic"] for r in ledger_json) > 0
 
 
 def test_pages_without_records_carry_no_json_ld(built_book):

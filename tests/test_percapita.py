@@ -28,6 +28,9 @@ def set_estimate(path, estimate, fighters):
     with path.open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     [row] = [r for r in rows if r["estimate"] == estimate]
+    # A counterfactual source: its quoted words give the new number, so the row stays anchored.
+    for column in ("locator", "figure_text"):
+        row[column] = row[column].replace(row["fighters_high"], str(fighters))
     row["fighters_low"] = row["fighters_high"] = str(fighters)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n")
