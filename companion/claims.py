@@ -91,6 +91,28 @@ def locate(quote: str, folded: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(needle), folded)]
 
 
+# A sentence ends at . ! or ? (a closing quote or bracket may follow) before the next one begins.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentence_starts(folded: str) -> list[int]:
+    """Offsets in the folded report at which a sentence begins (section headings start one too)."""
+    return sorted({0, *(m.end() for m in _SENTENCE_END.finditer(folded)), *section_starts(folded)})
+
+
+def sentence_of(quote: str, folded: str | None = None) -> int:
+    """Where the sentence holding a quote begins, in the folded report: one report sentence, one key.
+
+    Headline tallies count a sentence once however many claims it holds; the key comes from where
+    the quote stands, never from a hand-typed column."""
+    folded = folded or report.fold(report.text())
+    offsets = locate(quote, folded)
+    if len(offsets) != 1:
+        raise ValueError(f"quote found {len(offsets)} times in the report: {quote[:80]!r}")
+    starts = sentence_starts(folded)
+    return max(s for s in starts if s <= offsets[0])
+
+
 def spans(rows: list[dict], folded: str, label: str) -> tuple[list[tuple[int, int, str]], list[str]]:
     """(start, end, id) for every quote found exactly once, and a problem for each other quote."""
     found, problems = [], []

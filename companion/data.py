@@ -100,7 +100,7 @@ def check_anchors(frame: pd.DataFrame, resource, path: Path) -> None:
 
 
 # The inventories: the report's own figures and forecasts (the quote is the locator), not cited data.
-INVENTORY = ("claims", "claims_excluded", "forecasts")
+INVENTORY = ("claims", "claims_excluded", "forecasts", "readings", "argument", "corrections")
 
 
 def dataset_names(data_dir: Path = DATA_DIR) -> list[str]:

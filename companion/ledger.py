@@ -28,6 +28,8 @@ from companion import DATA_DIR
 from companion.charts import RENDERER_ENV
 
 CLAIMS = DATA_DIR / "claims.csv"
+READINGS = DATA_DIR / "readings.csv"
+ARGUMENT = DATA_DIR / "argument.csv"
 STATIC_DIR = Path(__file__).parent / "static"
 GLUE_PREFIX = "claim:"
 # Glued records carry this JSON mimetype (a "+json" type, so notebooks store it as an object).
@@ -69,6 +71,16 @@ DATE_CLOSE_DAYS = {"day": 1, "month": 7, "year": 0}
 # its figure; the commentary must then say which sources disagree). No figure at all: unverifiable.
 PRECEDENCE = ("inconsistent", "basis", "most favourable", "unverifiable")
 FAVOUR = ("reproduced", "close", "contradicted")
+# Between equally supported readings the recorded verdict is the one more favourable to the report,
+# in this order: a reading that cannot be checked is kinder than one found wrong.
+READING_FAVOUR = ("reproduced", "close", "unverifiable", "inconsistent", "contradicted")
+READING_SUPPORT = ("equal", "weaker")
+# How much an error matters to the step of the report's argument it touches (data/argument.csv).
+MATERIALITY = {
+    "material": "the correction weakens the step of the argument the sentence supports",
+    "minor": "the sentence is wrong, but the step it supports stands",
+    "cosmetic": "the correction changes nothing the sentence is used to show",
+}
 
 
 class LedgerError(ValueError):
@@ -273,24 +285,51 @@ def compare_ranking(report, independent, partial: bool = False) -> Outcome:
     return Outcome("contradicted", f"ranked {independent} in the independent data, not {report} as the report says")
 
 
-def compare_attribution(report: str, independent: str) -> Outcome:
+def compare_attribution(report: str, independent: str, exclusive: bool = False) -> Outcome:
     """Who gave a figure. Bodies are written as paths, broadest first ("US government/State
     Department"): the attribution holds when the body that gave the figure is the one the report
-    names or part of it, so "the US" covers US intelligence but not an Afghan governor's office."""
+    names or part of it, so "the US" covers US intelligence but not an Afghan governor's office.
+
+    Finding the figure with another body is not evidence that the named body never gave it: absence
+    is not contradiction. The attribution is contradicted only on positive evidence about where the
+    figure came from (`exclusive`: a source shows it originated with that body alone)."""
     named, actual = [part.strip().casefold() for part in report.split("/")], \
         [part.strip().casefold() for part in independent.split("/")]
     if actual[:len(named)] == named:
         return Outcome("reproduced", f"the figure came from {independent}, which is {report} as the report says")
-    return Outcome("contradicted", f"the figure came from {independent}, not from {report}")
+    if exclusive:
+        return Outcome("contradicted", f"the figure came from {independent}, not from {report}")
+    return Outcome("unverifiable", f"the figure was found from {independent}; nothing found shows whether {report} "
+                                   "also gave it")
+
+
+def correction_problems(current: dict[str, str], published: dict[str, str], corrections: list[dict]) -> list[str]:
+    """What is wrong with the corrections record: a verdict that moved since `published` without a row in
+    data/corrections.csv, a first row whose `old` is not the published verdict, or a last row whose `new`
+    is not the current verdict. `corrections`: rows with date, claim, old, new."""
+    problems, by_claim = [], {}
+    for row in sorted(corrections, key=lambda r: (str(r["date"]), r["claim"])):
+        by_claim.setdefault(row["claim"], []).append(row)
+    for claim_id, verdict in current.items():
+        rows = by_claim.get(claim_id, [])
+        before = published.get(claim_id)
+        if before is not None and before != verdict and not rows:
+            problems.append(f"{claim_id}: moved from {before} to {verdict} without a correction")
+        if rows and before is not None and rows[0]["old"] != before:
+            problems.append(f"{claim_id}: first correction starts from {rows[0]['old']}, but {before} was published")
+        if rows and rows[-1]["new"] != verdict:
+            problems.append(f"{claim_id}: last correction says {rows[-1]['new']}, but the verdict is {verdict}")
+    return problems
 
 
 def own_arithmetic_only(record) -> bool:
     """A reproduced verdict that rests on the report's own figures alone (a Record or a gathered record dict)."""
     get = record.get if isinstance(record, dict) else lambda name: getattr(record, name)
-    return get("verdict") == "reproduced" and not get("figures") and bool(get("internal"))
+    speaks = [f for f in get("figures") if f["verdict"] in FAVOUR]
+    return get("verdict") == "reproduced" and not speaks and bool(get("internal"))
 
 
-def judge(claim: dict, independent, partial: bool = False) -> Outcome:
+def judge(claim: dict, independent, partial: bool = False, exclusive: bool = False) -> Outcome:
     """The verdict of one independent figure against one claim, by the claim's kind and precision."""
     kind = claim["kind"]
     if kind == "date":
@@ -300,7 +339,7 @@ def judge(claim: dict, independent, partial: bool = False) -> Outcome:
     if kind == "ranking":
         return compare_ranking(claim["report_value"], independent, partial)
     if kind == "attribution":
-        return compare_attribution(claim["report_value"], independent)
+        return compare_attribution(claim["report_value"], independent, exclusive)
     if kind == "range":
         return compare_range(claim["report_value"], independent, precision=claim["precision"])
     return compare_number(claim["report_value"], independent, kind=kind, precision=claim["precision"],
@@ -318,16 +357,33 @@ def check_internal(claim: dict, implied) -> Outcome:
                    f"not its stated {Interval.of(claim['report_value'])}")
 
 
-def combine(outcomes: list[tuple[Outcome, bool]], internal: Outcome | None = None) -> Outcome:
-    """Apply PRECEDENCE to (outcome, is_basis) pairs and an optional internal check."""
+def combine(outcomes: list[tuple], internal: Outcome | None = None) -> Outcome:
+    """Apply PRECEDENCE to (outcome, is_basis[, measure]) tuples and an optional internal check.
+
+    An outcome that is itself `unverifiable` (a figure that cannot speak to the claim, such as an
+    attribution found elsewhere without evidence of exclusive origin) counts as no figure. The basis
+    decides only between figures of its own measure: it cannot make a claim contradicted while
+    another figure of the same measure supports the claim as worded."""
     if internal is not None and internal.verdict == "inconsistent":
         return internal
-    if not outcomes:
-        return internal if internal is not None else Outcome("unverifiable", "no independent figure was found")
-    basis = [o for o, is_basis in outcomes if is_basis]
+    cases = [(o, is_basis, rest[0] if rest else "") for o, is_basis, *rest in outcomes if o.verdict in FAVOUR]
+    if not cases:
+        if internal is not None:
+            return internal
+        found = [o for o, *_ in outcomes]
+        return found[0] if found else Outcome("unverifiable", "no independent figure was found")
+    basis = [(o, measure) for o, is_basis, measure in cases if is_basis]
     if basis:  # every figure marked as the basis must support the verdict: the weakest holds
-        return max(basis, key=lambda o: FAVOUR.index(o.verdict))
-    return min((o for o, _ in outcomes), key=lambda o: FAVOUR.index(o.verdict))
+        decided = max((o for o, _ in basis), key=lambda o: FAVOUR.index(o.verdict))
+        measures = {measure for _, measure in basis if measure}
+        supporting = [o for o, is_basis, measure in cases
+                      if not is_basis and measure in measures and o.verdict != "contradicted"]
+        if decided.verdict == "contradicted" and supporting:
+            best = min(supporting, key=lambda o: FAVOUR.index(o.verdict))
+            return Outcome(best.verdict, f"{best.why} (a figure of the same measure as the basis supports the claim "
+                                         "as worded, so the basis cannot contradict it)")
+        return decided
+    return min((o for o, *_ in cases), key=lambda o: FAVOUR.index(o.verdict))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -380,9 +436,17 @@ class Figure:
     # A rank computed from a list that leaves countries out: it can still show a claimed top rank
     # to be wrong (a missing country only pushes a rank down), but it cannot prove it.
     partial: bool = False
+    # What the figure measures, in words ("Britons convicted of terrorism offences after travelling").
+    # A basis must name it and say why it is the figure the report relied on (basis_why); it then
+    # decides only between figures of the same measure.
+    measure: str = ""
+    basis_why: str = ""
+    # For an attribution: the source shows the figure originated with this body alone (positive
+    # evidence against the report's attribution, not just the only body found).
+    exclusive: bool = False
 
     @classmethod
-    def from_row(cls, row, value: str, label: str = "", basis: bool = False) -> "Figure":
+    def from_row(cls, row, value: str, label: str = "", basis: bool = False, **extra) -> "Figure":
         """A figure from one row of a cited dataset: its `value` column, source and locator.
 
         A date is kept at the precision the row gives it (`date_precision`): an event dated only
@@ -396,7 +460,7 @@ class Figure:
             end = row.get("end_date")
             if value == "date" and end is not None and not pd.isna(end):
                 figure = f"{figure}..{pd.Timestamp(end).strftime(layout)}"
-        return cls(value=figure, source=row["source"], locator=locator_shown(row), label=label, basis=basis)
+        return cls(value=figure, source=row["source"], locator=locator_shown(row), label=label, basis=basis, **extra)
 
     def shown(self, kind: str) -> str:
         if kind in ("date", "period"):
@@ -416,9 +480,10 @@ def locator_shown(row) -> str:
     return row["locator"]
 
 
-def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False) -> list[Figure]:
+def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False,
+                 **extra) -> list[Figure]:
     """One Figure per row of a cited dataset: the value column, with the row's source and locator."""
-    return [Figure.from_row(row, value, str(row[label]) if label else "", basis) for _, row in frame.iterrows()]
+    return [Figure.from_row(row, value, str(row[label]) if label else "", basis, **extra) for _, row in frame.iterrows()]
 
 
 @dataclass
@@ -447,6 +512,13 @@ class Record:
     figures: list[dict] = field(default_factory=list)
     internal: dict | None = None
     searched: list[dict] = field(default_factory=list)
+    bound: str = ""
+    reading: str = ""
+    # Every reading judged (empty when the claim has no alternative reading in data/readings.csv).
+    readings: list[dict] = field(default_factory=list)
+    materiality: str = ""
+    materiality_why: str = ""
+    step: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
@@ -462,38 +534,124 @@ class Glued:
         return {self.mimetype: json.loads(self.record.to_json()), "text/plain": self.text}
 
 
+def readings(claim_id: str, path: Path = READINGS) -> list[dict]:
+    """The alternative readings of a claim recorded in data/readings.csv (none when the file is absent)."""
+    if not Path(path).exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["claim"] == claim_id]
+    for r in rows:
+        if r["support"] not in READING_SUPPORT:
+            raise LedgerError(f"{claim_id}: reading {r['id']!r} has support {r['support']!r}; one of {READING_SUPPORT} "
+                              "(a reading better supported than the one in claims.csv belongs in claims.csv)")
+        if not r["why"].strip():
+            raise LedgerError(f"{claim_id}: reading {r['id']!r} needs a reason (why)")
+    return rows
+
+
+def argument_step(claim_id: str, path: Path = ARGUMENT) -> dict:
+    """The step of the report's argument a claim rests in (data/argument.csv): {'step', 'summary', 'role'}."""
+    if not Path(path).exists():
+        return {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if claim_id in [c.strip() for c in row["claims"].split(";")]:
+                return {"step": row["id"], "summary": row["summary"], "role": "evidence"}
+            context = dict(part.split(":", 1) for part in row["context_claims"].split(" | ") if ":" in part)
+            if claim_id in {k.strip() for k in context}:
+                return {"step": row["id"], "summary": row["summary"], "role": "context"}
+    return {}
+
+
+def _outcomes(row: dict, figures: list[Figure], implied) -> tuple[Outcome, list[Outcome], Outcome | None]:
+    """The verdict of one reading of a claim: each figure's outcome, the internal check, and the combination."""
+    judged = [judge(row, f.value, f.partial, f.exclusive) for f in figures]
+    internal = check_internal(row, implied) if implied is not None else None
+    outcome = combine([(o, f.basis, f.measure) for o, f in zip(judged, figures)], internal)
+    if not any(o.verdict in FAVOUR for o in judged) and outcome.verdict == "reproduced" \
+            and row["kind"] not in ARITHMETIC_ONLY_KINDS:
+        # Only the report's own arithmetic can be confirmed by the report alone; any other figure needs a source.
+        outcome = Outcome("unverifiable", f"{outcome.why}; no independent figure was found")
+    return outcome, judged, internal
+
+
+def _reading_row(row: dict, reading: dict) -> dict:
+    """The claim as an alternative reading reads it: its value, precision and bound where it gives them."""
+    return {**row, **{k: reading[k] for k in ("report_value", "precision", "bound") if reading.get(k, "").strip()}}
+
+
 def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
-             searched: list[Search] | None = None, claims_path: Path = CLAIMS) -> Record:
-    """Compute a claim's verdict by the rules, without displaying anything."""
+             searched: list[Search] | None = None, claims_path: Path = CLAIMS,
+             readings_path: Path = READINGS, argument_path: Path = ARGUMENT) -> Record:
+    """Compute a claim's verdict by the rules, without displaying anything.
+
+    The claim is judged under the reading coded in claims.csv and under every alternative reading of
+    data/readings.csv. The recorded verdict is the coded reading's, unless an equally supported
+    reading gives one more favourable to the report (READING_FAVOUR); every reading's verdict is kept."""
     row = claim(claim_id, claims_path)
     figures = list(figures or [])
     searched = list(searched or [])
-    outcomes = [(judge(row, f.value, f.partial), f.basis) for f in figures]
-    internal = check_internal(row, implied) if implied is not None else None
-    outcome = combine(outcomes, internal)
-    if not figures and outcome.verdict == "reproduced" and row["kind"] not in ARITHMETIC_ONLY_KINDS:
-        # Only the report's own arithmetic can be confirmed by the report alone; any other figure needs a source.
-        outcome = Outcome("unverifiable", f"{outcome.why}; no independent figure was found")
+    for f in figures:
+        if not f.source or not f.locator:
+            raise LedgerError(f"{claim_id}: every independent figure needs a source key and a locator")
+        if f.basis and not (f.basis_why.strip() and f.measure.strip()):
+            raise LedgerError(f"{claim_id}: a figure marked as the basis must say what it measures (measure) and why "
+                              "it is the figure the report relied on (basis_why)")
+    coded = {"id": "as-coded", "reading": row.get("reading", "").strip() or "as worded", "support": "best",
+             "why": "the reading coded in claims.csv", "row": row}
+    alternatives = [{**r, "row": _reading_row(row, r)} for r in readings(claim_id, readings_path)]
+    judged = []
+    for reading in [coded] + alternatives:
+        outcome, per_figure, internal = _outcomes(reading["row"], figures, implied)
+        judged.append((reading, outcome, per_figure, internal))
+    recorded = judged[0]
+    for candidate in judged[1:]:
+        if candidate[0]["support"] == "equal" and \
+                READING_FAVOUR.index(candidate[1].verdict) < READING_FAVOUR.index(recorded[1].verdict):
+            recorded = candidate
+    reading, outcome, per_figure, internal = recorded
+    used = reading["row"]
     if outcome.verdict == "unverifiable" and len(searched) < 2:
         raise LedgerError(f"{claim_id}: an unverifiable verdict needs at least two searches on record "
                           f"(what was searched, where, when); got {len(searched)}")
     if not note.strip():
         raise LedgerError(f"{claim_id}: every verdict needs a note explaining it")
-    for f in figures:
-        if not f.source or not f.locator:
-            raise LedgerError(f"{claim_id}: every independent figure needs a source key and a locator")
-    error_kind = row.get("error_kind", "") if outcome.verdict in ("contradicted", "inconsistent") else ""
+    error = outcome.verdict in ("contradicted", "inconsistent")
+    materiality = row.get("materiality", "").strip()
+    shown_reading = (f"{reading['reading']} (recorded: equally supported, and more favourable to the report than "
+                     f"the reading coded first)" if reading is not coded else reading["reading"])
     return Record(
-        id=claim_id, chapter=int(row["chapter"]), quote=row["quote"], report_value=row["report_value"],
-        unit=row["unit"], kind=row["kind"], precision=row["precision"], verdict=outcome.verdict,
-        recorded_verdict=row["verdict"], why=outcome.why, note=note, error_kind=error_kind,
+        id=claim_id, chapter=int(row["chapter"]), quote=row["quote"], report_value=used["report_value"],
+        unit=row["unit"], kind=row["kind"], precision=used["precision"], verdict=outcome.verdict,
+        recorded_verdict=row["verdict"], why=outcome.why, note=note,
+        error_kind=row.get("error_kind", "") if error else "",
         attributed_to=row.get("attributed_to", ""),
         figures=[{**asdict(f), "value": _jsonable(f.value), "shown": f.shown(row["kind"]),
-                  "verdict": o.verdict, "why": o.why} for f, (o, _) in zip(figures, outcomes)],
+                  "verdict": o.verdict, "why": o.why} for f, o in zip(figures, per_figure)],
         internal=None if internal is None else {"implied": str(Interval.of(implied)), "verdict": internal.verdict,
                                                 "why": internal.why},
         searched=[asdict(s) for s in searched],
+        bound=used.get("bound", ""),
+        reading=shown_reading,
+        readings=[{"id": r["id"], "reading": r["reading"], "support": r["support"], "why": r["why"],
+                   "report_value": r["row"]["report_value"], "precision": r["row"]["precision"],
+                   "bound": r["row"].get("bound", ""), "verdict": o.verdict, "verdict_why": o.why,
+                   "recorded": r is reading} for r, o, _, _ in judged] if alternatives else [],
+        materiality=materiality if error else "",
+        materiality_why=row.get("materiality_why", "").strip() if error else "",
+        step=argument_step(claim_id, argument_path),
     )
+
+
+def check_recordable(record: Record) -> None:
+    """What a record must carry before the book publishes it: an error names how much it matters."""
+    if record.verdict not in ("contradicted", "inconsistent"):
+        return
+    if record.materiality not in MATERIALITY:
+        raise LedgerError(f"{record.id}: an error needs its materiality in claims.csv (one of {', '.join(MATERIALITY)}), "
+                          f"with a reason naming the step of the argument it touches; got {record.materiality!r}")
+    if not record.materiality_why:
+        raise LedgerError(f"{record.id}: materiality {record.materiality!r} needs its reason (materiality_why)")
 
 
 def _jsonable(value):
@@ -525,6 +683,8 @@ def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str =
     if in_book_build() and record.verdict != record.recorded_verdict:
         raise LedgerError(f"{claim_id}: computed verdict {record.verdict!r} differs from the one recorded in "
                           f"data/claims.csv ({record.recorded_verdict!r}); fix the data or the record")
+    if in_book_build():
+        check_recordable(record)
     publish(GLUE_PREFIX + claim_id, Glued(record, RECORD_MIMETYPE, f"<claim record {claim_id}: {record.verdict}>"),
             card_html(record))
 
@@ -567,6 +727,11 @@ def card_html(record: Record) -> str:
                 f'<strong>{esc(record.recorded_verdict)}</strong>; the data now give <strong>{esc(record.verdict)}</strong>.</p>'
                 if record.verdict != record.recorded_verdict else "")
     attributed = f" (the report cites: {esc(record.attributed_to)})" if record.attributed_to else ""
+    readings = _readings_html(record)
+    weight = (f'<dt>How much it matters</dt><dd><span class="materiality materiality-{esc(record.materiality)}">'
+              f'{esc(record.materiality)}</span>: {esc(record.materiality_why)}'
+              + (f' (step <code>{esc(record.step["step"])}</code> of the report\'s argument)' if record.step else "")
+              + "</dd>") if record.materiality else ""
     return (
         f'<section class="claim-card verdict-{record.verdict}" id="claim-{esc(record.id)}" '
         f'aria-label="Claim {esc(record.id)}: {esc(record.verdict)}">'
@@ -574,10 +739,32 @@ def card_html(record: Record) -> str:
         f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
         f'<dl><dt>The report says</dt><dd>{esc(report_shown(record))}{attributed}</dd>'
         + (f"<dt>Independent figures</dt><dd><ul>{rows}</ul></dd>" if rows else "")
-        + internal + searched
-        + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd></dl>'
+        + internal + searched + readings
+        + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd>' + weight + '</dl>'
         + mismatch + "</section>"
     )
+
+
+def _readings_html(record: Record) -> str:
+    """Every reading of the sentence with its verdict, the recorded one marked (nothing when there is one reading)."""
+    if not record.readings:
+        return ""
+    esc, items = html.escape, []
+    for r in record.readings:
+        basis = "coded in the inventory" if r["id"] == "as-coded" else f"{r['support']} support: {r['why']}"
+        recorded = " <strong>recorded</strong>" if r["recorded"] else ""
+        css = ' class="reading-recorded"' if r["recorded"] else ""
+        items.append(f"<li{css}>{esc(r['reading'])} ({esc(_reading_value(record, r))}; {esc(basis)}) "
+                     f"{badge_html(r['verdict'])}{recorded}</li>")
+    return f'<dt>Readings of the sentence</dt><dd><ul class="claim-readings">{"".join(items)}</ul></dd>'
+
+
+def _reading_value(record: Record, reading: dict) -> str:
+    shown = report_shown({"kind": record.kind, "report_value": reading["report_value"], "unit": record.unit,
+                          "precision": reading["precision"]})
+    dated = record.kind in ("date", "period")
+    side = {"at_least": "or later" if dated else "at least", "at_most": "or earlier" if dated else "at most"}
+    return f"{shown}, {side[reading['bound']]}" if reading.get("bound") in side else shown
 
 
 def report_shown(record: Record | dict) -> str:

@@ -17,6 +17,7 @@ The ledger and intro pages are rewritten on every build, so they can never lag a
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 import json
@@ -29,7 +30,7 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from companion import charts, forecasts, ledger, report
+from companion import charts, claims as inventory, forecasts, ledger, report
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,20 @@ RATING = {"reproduced": 3, "close": 2, "contradicted": 1}
 
 
 def publishes_claim_review(record: dict) -> bool:
-    return record["verdict"] in RATING and not ledger.own_arithmetic_only(record)
+    """A `contradicted` is published only when no recorded reading gives another verdict and the error
+    is not cosmetic: the book does not broadcast a rating it would not defend under every reading."""
+    if record["verdict"] not in RATING or ledger.own_arithmetic_only(record):
+        return False
+    if record["verdict"] == "contradicted":
+        other_reading = any(r["verdict"] != "contradicted" for r in record.get("readings") or [])
+        return not other_reading and record.get("materiality") != "cosmetic"
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def sentence_key(quote: str) -> int:
+    """Where a quote's sentence begins in the report: one sentence, one key (companion.claims)."""
+    return inventory.sentence_of(quote)
 
 
 class ledger_placeholder(nodes.General, nodes.Element):
@@ -74,6 +88,11 @@ class Errata(LedgerDirective):
 
 class ErrataTally(LedgerDirective):
     what = "errata-tally"
+
+
+class CorrectionsList(LedgerDirective):
+    what = "corrections"
+    inventories = (ledger.CLAIMS, ledger.DATA_DIR / "corrections.csv")
 
 
 class ForecastScorecard(LedgerDirective):
@@ -131,6 +150,13 @@ def ledger_rows(records: dict[str, dict], claims: dict[str, dict]) -> list[dict]
             "why": f"{record['why']}. {record['note']}" if record else "",
             "error_kind": record["error_kind"] if record else "",
             "own_arithmetic": bool(record) and ledger.own_arithmetic_only(record),
+            "materiality": record.get("materiality", "") if record else "",
+            "materiality_why": record.get("materiality_why", "") if record else "",
+            "step": (record.get("step") or {}).get("step", "") if record else "",
+            "readings": "; ".join(f"{r['reading']}: {r['verdict']}" + (" (recorded)" if r["recorded"] else "")
+                                  for r in record.get("readings") or []) if record else "",
+            "sentence_start": sentence_key(claim["quote"]),
+            "claim_review": bool(record) and publishes_claim_review(record),
             "docname": record["docname"] if record else "",
         })
     unknown = sorted(set(records) - set(claims))
@@ -214,14 +240,25 @@ def _rel(app: Sphinx, fromdoc: str, target: str) -> str:
 OWN_ARITHMETIC = "reproduced from the report's own figures"
 
 
+# A report sentence counts once in the headline, under the least favourable verdict among its claims.
+SENTENCE_ORDER = ("contradicted", "inconsistent", "unverifiable", "close", OWN_ARITHMETIC, "reproduced", ledger.PENDING)
+
+
 def tally_frame(rows: list[dict]) -> pd.DataFrame:
-    """Claims by verdict; a `reproduced` that rests on the report's own arithmetic is counted apart,
-    and `pending` appears only while some claim has no record."""
+    """Claims and report sentences by verdict. A `reproduced` that rests on the report's own arithmetic
+    is counted apart; `pending` appears only while some claim has no record."""
     labels = [OWN_ARITHMETIC if r["own_arithmetic"] else r["verdict"] for r in rows]
     order = [label for v in ledger.VERDICTS for label in ([v, OWN_ARITHMETIC] if v == "reproduced" else [v])]
     order.append(ledger.PENDING)
     counts = pd.Series(labels, dtype="string").value_counts()
-    frame = pd.DataFrame({"verdict": order, "claims": [int(counts.get(v, 0)) for v in order]})
+    worst: dict[int, str] = {}
+    for row, label in zip(rows, labels):
+        held = worst.get(row["sentence_start"])
+        if held is None or SENTENCE_ORDER.index(label) < SENTENCE_ORDER.index(held):
+            worst[row["sentence_start"]] = label
+    sentences = pd.Series(list(worst.values()), dtype="string").value_counts()
+    frame = pd.DataFrame({"verdict": order, "claims": [int(counts.get(v, 0)) for v in order],
+                          "sentences": [int(sentences.get(v, 0)) for v in order]})
     return frame[(frame.verdict != ledger.PENDING) | (frame.claims > 0)]
 
 
@@ -242,12 +279,16 @@ def _tally_badge(label: str) -> str:
 
 def render_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
     frame = tally_frame(rows)
-    body = "".join(f"<tr><td>{_tally_badge(v)}</td><td>{n}</td></tr>" for v, n in frame.itertuples(index=False))
+    body = "".join(f"<tr><td>{_tally_badge(v)}</td><td>{n}</td><td>{k}</td></tr>"
+                   for v, n, k in frame.itertuples(index=False))
     link = _rel(app, docname, "book/ledger")
-    return (f'<div class="ledger-tally"><p>{checked_phrase(rows)}; '
-            f'the <a href="{link}">claims ledger</a> lists every one.</p>'
-            f'<table class="ledger-tally-table"><caption>Claims by verdict</caption>'
-            f'<thead><tr><th scope="col">Verdict</th><th scope="col">Claims</th></tr></thead>'
+    sentences = len({r["sentence_start"] for r in rows})
+    return (f'<div class="ledger-tally"><p>{checked_phrase(rows)}, in {sentences} sentences of the report; '
+            f'the <a href="{link}">claims ledger</a> lists every one. A sentence that holds several claims counts '
+            'once in the last column, under the least favourable verdict among them.</p>'
+            f'<table class="ledger-tally-table"><caption>Claims and report sentences by verdict</caption>'
+            f'<thead><tr><th scope="col">Verdict</th><th scope="col">Claims</th>'
+            f'<th scope="col">Report sentences</th></tr></thead>'
             f'<tbody>{body}</tbody></table></div>')
 
 
@@ -325,29 +366,41 @@ ERRATA_HEADINGS = {
     "internal contradiction": "Contradictions between sections",
     "wrong ranking": "Wrong rankings",
 }
+MATERIALITY_HEADINGS = {"material": "Material errors", "minor": "Minor errors", "cosmetic": "Cosmetic errors"}
 ERRATA_VERDICTS = ("contradicted", "inconsistent")
 
 
-def errata_records(records: dict[str, dict], claims: dict[str, dict]) -> dict[str, list[dict]]:
-    """Claims found wrong or inconsistent, by kind of error, in the inventory's order."""
-    if set(ERRATA_HEADINGS) != set(ledger.ERROR_KINDS):
-        raise ValueError("every kind of error needs an errata heading")
-    grouped: dict[str, list[dict]] = {kind: [] for kind in ERRATA_HEADINGS}
+def _slug(*parts: str) -> str:
+    return "-".join(p.replace(" ", "-") for p in parts)
+
+
+def errata_records(records: dict[str, dict], claims: dict[str, dict]) -> dict[str, dict[str, list[dict]]]:
+    """Claims found wrong or inconsistent, by materiality and then kind of error, in the inventory's order.
+    An erratum without materiality or a known kind stops the build."""
+    if set(ERRATA_HEADINGS) != set(ledger.ERROR_KINDS) or set(MATERIALITY_HEADINGS) != set(ledger.MATERIALITY):
+        raise ValueError("every kind of error and every materiality needs an errata heading")
+    grouped = {m: {kind: [] for kind in ERRATA_HEADINGS} for m in MATERIALITY_HEADINGS}
     for claim_id, claim in claims.items():
         record = records.get(claim_id)
         if record is None and claim["verdict"] in ERRATA_VERDICTS:
             # A partial rebuild must not drop an erratum silently.
             logger.warning(f"errata: {claim_id} is recorded as {claim['verdict']} but no chapter reproduced it in this build")
         if record and record["verdict"] in ERRATA_VERDICTS:
-            if record["error_kind"] not in grouped:
+            if record["error_kind"] not in ERRATA_HEADINGS:
                 raise ValueError(f"{claim_id}: {record['verdict']} but its kind of error is {record['error_kind']!r}")
-            grouped[record["error_kind"]].append(record)
+            if record.get("materiality") not in MATERIALITY_HEADINGS:
+                raise ValueError(f"{claim_id}: an erratum needs its materiality; got {record.get('materiality')!r}")
+            grouped[record["materiality"]][record["error_kind"]].append(record)
     return grouped
+
+
+def _sentences(items: list[dict]) -> int:
+    return len({sentence_key(r["quote"]) for r in items})
 
 
 def _corrections(record: dict) -> list[dict]:
     """The figures that decided the verdict: the basis if the chapter named one, else those that disagree."""
-    figures = record["figures"]
+    figures = [f for f in record["figures"] if f["verdict"] in ledger.FAVOUR]
     decisive = [f for f in figures if f["basis"]] or [f for f in figures if f["verdict"] != "reproduced"] or figures
     return decisive
 
@@ -355,46 +408,76 @@ def _corrections(record: dict) -> list[dict]:
 def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:
     esc = html.escape
     parts = []
-    for kind, items in errata_records(records, claims).items():
-        if not items:
+    for materiality, kinds in errata_records(records, claims).items():
+        everything = [r for items in kinds.values() for r in items]
+        if not everything:
+            parts.append(f'<section class="errata-materiality" id="errata-{materiality}">'
+                         f'<h2>{esc(MATERIALITY_HEADINGS[materiality])} (none)</h2>'
+                         f'<p class="errata-meaning">No error the book found is {materiality}: '
+                         f'{esc(ledger.MATERIALITY[materiality])}.</p></section>')
             continue
-        parts.append(f'<section class="errata-kind" id="errata-{kind.replace(" ", "-")}">'
-                     f'<h2>{esc(ERRATA_HEADINGS[kind])} ({len(items)})</h2>')
-        for r in items:
-            link = _rel(app, docname, r["docname"]) + f"#claim-{r['id']}"
-            corrections = "".join(
-                f'<li>{esc(f["shown"])}'
-                + (f' ({esc(f["label"])})' if f["label"] else "")
-                + f': {cite_html(f["source"])}, <span class="errata-locator">{esc(f["locator"])}</span></li>'
-                for f in _corrections(r))
-            internal = (f'<li>the report\'s own figures imply {esc(r["internal"]["implied"])}</li>'
-                        if r.get("internal") and r["internal"]["verdict"] == "inconsistent" else "")
-            reading = claims[r["id"]].get("reading", "")
-            parts.append(
-                f'<article class="erratum" id="erratum-{esc(r["id"])}">'
-                f'<h3><a href="{esc(link)}">{esc(r["id"])}</a> {ledger.badge_html(r["verdict"])} '
-                f'<span class="erratum-chapter">chapter {r["chapter"]}</span></h3>'
-                f'<blockquote>{esc(r["quote"])}</blockquote>'
-                f'<dl><dt>The report says</dt><dd>{esc(ledger.report_shown(r))}</dd>'
-                + (f'<dt>Read as</dt><dd>{esc(reading)}</dd>' if reading else "")
-                + f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
-                f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
+        parts.append(f'<section class="errata-materiality" id="errata-{materiality}">'
+                     f'<h2>{esc(MATERIALITY_HEADINGS[materiality])} ({len(everything)} claims in '
+                     f'{_sentences(everything)} sentences)</h2>'
+                     f'<p class="errata-meaning">{esc(ledger.MATERIALITY[materiality][0].upper() + ledger.MATERIALITY[materiality][1:])}.</p>')
+        for kind, items in kinds.items():
+            if not items:
+                continue
+            parts.append(f'<section class="errata-kind" id="errata-{_slug(materiality, kind)}">'
+                         f'<h3>{esc(ERRATA_HEADINGS[kind])} ({len(items)})</h3>')
+            for r in items:
+                parts.append(_erratum_html(app, docname, r, claims))
+            parts.append("</section>")
         parts.append("</section>")
-    if not parts:
+    if not any(kinds for kinds in errata_records(records, claims).values() for kinds in kinds.values()):
         return "<p>No claim is contradicted or inconsistent.</p>"
     return "".join(parts)
 
 
+def _erratum_html(app: Sphinx, docname: str, r: dict, claims: dict[str, dict]) -> str:
+    esc = html.escape
+    link = _rel(app, docname, r["docname"]) + f"#claim-{r['id']}"
+    corrections = "".join(
+        f'<li>{esc(f["shown"])}'
+        + (f' ({esc(f["label"])})' if f["label"] else "")
+        + f': {cite_html(f["source"])}, <span class="errata-locator">{esc(f["locator"])}</span></li>'
+        for f in _corrections(r))
+    internal = (f'<li>the report\'s own figures imply {esc(r["internal"]["implied"])}</li>'
+                if r.get("internal") and r["internal"]["verdict"] == "inconsistent" else "")
+    reading = r.get("reading") or claims[r["id"]].get("reading", "")
+    step = r.get("step") or {}
+    matters = esc(r["materiality_why"]) + (f' (step <code>{esc(step["step"])}</code>: {esc(step["summary"])})'
+                                           if step else "")
+    return (f'<article class="erratum" id="erratum-{esc(r["id"])}">'
+            f'<h4><a href="{esc(link)}">{esc(r["id"])}</a> {ledger.badge_html(r["verdict"])} '
+            f'<span class="erratum-chapter">chapter {r["chapter"]}</span></h4>'
+            f'<blockquote>{esc(r["quote"])}</blockquote>'
+            f'<dl><dt>The report says</dt><dd>{esc(ledger.report_shown(r))}</dd>'
+            + (f'<dt>Read as</dt><dd>{esc(reading)}</dd>' if reading else "")
+            + f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
+            f'<dt>How much it matters</dt><dd><span class="materiality materiality-{esc(r["materiality"])}">'
+            f'{esc(r["materiality"])}</span>: {matters}</dd>'
+            f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
+
+
 def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:
     grouped = errata_records(records, claims)
-    total = sum(len(items) for items in grouped.values())
+    everything = [r for kinds in grouped.values() for items in kinds.values() for r in items]
     link = _rel(app, docname, "book/errata")
-    body = "".join(f'<tr><td><a href="{link}#errata-{kind.replace(" ", "-")}">{html.escape(ERRATA_HEADINGS[kind])}</a>'
-                   f"</td><td>{len(items)}</td></tr>" for kind, items in grouped.items() if items)
-    return (f'<div class="errata-tally"><p>{total} claims are wrong or inconsistent; the '
-            f'<a href="{link}">errata</a> give each correction with its source.</p>'
-            '<table class="errata-tally-table"><caption>Errata by kind of error</caption>'
-            '<thead><tr><th scope="col">Kind of error</th><th scope="col">Claims</th></tr></thead>'
+    body = "".join(
+        f'<tr><td>{html.escape(MATERIALITY_HEADINGS[m])}</td>'
+        f'<td><a href="{link}#errata-{_slug(m, kind)}">{html.escape(ERRATA_HEADINGS[kind])}</a></td>'
+        f"<td>{len(items)}</td><td>{_sentences(items)}</td></tr>"
+        for m, kinds in grouped.items() for kind, items in kinds.items() if items)
+    by_materiality = ", ".join(f"{_sentences([r for items in kinds.values() for r in items])} "
+                               f"{MATERIALITY_HEADINGS[m].split()[0].lower()}"
+                               for m, kinds in grouped.items() if any(kinds.values()))
+    return (f'<div class="errata-tally"><p>{len(everything)} claims, in {_sentences(everything)} sentences of the '
+            f'report, are wrong or inconsistent ({by_materiality}, counting each sentence once); the '
+            f'<a href="{link}">errata</a> give each correction with its source and say how much it matters.</p>'
+            '<table class="errata-tally-table"><caption>Errata by how much they matter and kind of error</caption>'
+            '<thead><tr><th scope="col">How much it matters</th><th scope="col">Kind of error</th>'
+            '<th scope="col">Claims</th><th scope="col">Report sentences</th></tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 
@@ -455,6 +538,24 @@ def render_scorecard(app: Sphinx, docname: str, rows: list[dict]) -> str:
             + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
 
 
+def render_corrections(app: Sphinx, docname: str, records: dict[str, dict]) -> str:
+    """Every verdict that moved, newest first, from data/corrections.csv, each linked to its claim card."""
+    from companion import data
+
+    esc = html.escape
+    frame = data.load("corrections").sort_values(["date", "claim"], ascending=[False, True])
+    items = []
+    for row in frame.itertuples(index=False):
+        record = records.get(row.claim)
+        target = (_rel(app, docname, record["docname"]) + f"#claim-{row.claim}") if record else ""
+        ident = f'<a href="{esc(target)}">{esc(row.claim)}</a>' if target else esc(row.claim)
+        items.append(f'<article class="correction" id="correction-{esc(row.claim)}-{row.date:%Y-%m-%d}">'
+                     f"<h3>{ident}</h3><p>{row.date:%-d %B %Y}: {ledger.badge_html(row.old)} → "
+                     f"{ledger.badge_html(row.new)}</p><dl><dt>The standard that decided it</dt>"
+                     f"<dd>{esc(row.standard)}</dd><dt>Why</dt><dd>{esc(row.why)}</dd></dl></article>")
+    return f"<p>{len(frame)} verdicts have moved since the book was first published, newest first.</p>" + "".join(items)
+
+
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     rows = getattr(app, "companion_ledger", [])
     records = getattr(app, "companion_records", {})
@@ -463,6 +564,7 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
               "tally": lambda: render_tally(app, docname, rows),
               "errata": lambda: render_errata(app, docname, records, claims),
               "errata-tally": lambda: render_errata_tally(app, docname, records, claims),
+              "corrections": lambda: render_corrections(app, docname, records),
               "scorecard": lambda: render_scorecard(app, docname, getattr(app, "companion_scorecard", [])),
               "forecast-tally": lambda: render_forecast_tally(app, docname, getattr(app, "companion_scorecard", []))}
     for node in list(doctree.findall(ledger_placeholder)):
@@ -522,6 +624,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("ledger-tally", LedgerTally)
     app.add_directive("errata", Errata)
     app.add_directive("errata-tally", ErrataTally)
+    app.add_directive("corrections-list", CorrectionsList)
     app.add_directive("forecast-scorecard", ForecastScorecard)
     app.add_directive("forecast-tally", ForecastTally)
     app.connect("doctree-read", _note_placeholders)

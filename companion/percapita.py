@@ -72,7 +72,9 @@ def stated_rank_figure(row: pd.Series, basis: bool = True):
     """A rank as a source states it (a row of `stated_rankings`), as an independent figure."""
     from companion.ledger import Figure
 
-    return Figure(int(row["rank"]), row["source"], row["locator"], f"{row['study']}, as the source states it", basis=basis)
+    return Figure(int(row["rank"]), row["source"], row["locator"], f"{row['study']}, as the source states it", basis=basis,
+                  measure=f"rank by {row['ranked_by']} among {row['among']}",
+                  basis_why="the study the report's figure comes from states the rank itself")
 
 
 def computed_rank_figure(table: pd.DataFrame, country: str, study: str, by: str = "per_million"):

@@ -20,6 +20,7 @@ FIXTURE_TOC = """format: jb-book
 root: book/ch1_territorial_losses
 chapters:
   - file: book/ledger
+  - file: book/corrections
   - file: book/methods
   - file: book/glossary
   - file: book/bibliography

@@ -95,15 +95,40 @@ def test_a_rank_from_an_incomplete_list_can_refute_but_not_prove():
     assert ledger.compare_ranking(1, 1).verdict == "reproduced"
 
 
+def attribution(report, independent, exclusive=False):
+    return ledger.judge({"kind": "attribution", "report_value": report}, independent, exclusive=exclusive).verdict
+
+
 def test_an_attribution_holds_for_the_body_named_or_a_part_of_it():
-    assert verdict("US government", "US government/intelligence community", "attribution") == "reproduced"
-    assert verdict("US government/military", "us government/Military", "attribution") == "reproduced"
-    assert verdict("US government/military", "US government/State Department", "attribution") == "contradicted"
-    assert verdict("US government", "Afghan government/Nangarhar provincial governor", "attribution") == "contradicted"
-    # a narrower body named by the report is not borne out by a broader one
-    assert verdict("US government/military", "US government", "attribution") == "contradicted"
-    # "US" is not a prefix of "USA government": parts are compared whole, not as text
-    assert verdict("US", "USA government", "attribution") == "contradicted"
+    assert attribution("US government", "US government/intelligence community") == "reproduced"
+    assert attribution("US government/military", "us government/Military") == "reproduced"
+
+
+def test_an_attribution_is_contradicted_only_on_positive_evidence_of_origin():
+    """Finding the figure with another body does not show the named body never gave it."""
+    for named, found in [("US government/military", "US government/State Department"),
+                         ("US government", "Afghan government/Nangarhar provincial governor"),
+                         ("US government/military", "US government"),   # a narrower body is not borne out by a broader one
+                         ("US", "USA government")]:                     # parts are compared whole, not as text
+        assert attribution(named, found) == "unverifiable", (named, found)
+        assert attribution(named, found, exclusive=True) == "contradicted", (named, found)
+    # the exclusive flag cannot turn a match into a contradiction
+    assert attribution("US government", "US government/intelligence community", exclusive=True) == "reproduced"
+
+
+def test_an_attribution_found_elsewhere_counts_as_no_figure(claims_file):
+    rows = claims_file.read_text() + "ch1-who,1,who said,US government/military,who,attribution,exact,,,,,unverifiable,,minor,m\n"
+    claims_file.write_text(rows)
+    ledger.inventory_table.cache_clear()
+    elsewhere = Figure("US government/State Department", "s", "l")
+    with pytest.raises(LedgerError, match="at least two searches"):
+        ledger.evaluate("ch1-who", [elsewhere], note="n", claims_path=claims_file)
+    searched = [Search("q", "pages", "2026-12-05"), Search("r", "docs", "2026-12-05")]
+    assert ledger.evaluate("ch1-who", [elsewhere], note="n", searched=searched, claims_path=claims_file).verdict \
+        == "unverifiable"
+    exclusive = Figure("US government/State Department", "s", "l", exclusive=True)
+    assert ledger.evaluate("ch1-who", [exclusive, elsewhere], note="n", claims_path=claims_file,
+                           searched=searched).verdict == "contradicted"
 
 
 def test_the_reports_own_arithmetic():
@@ -128,9 +153,10 @@ def test_precedence():
 def claims_file(tmp_path):
     path = tmp_path / "claims.csv"
     path.write_text(
-        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind\n"
-        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,\n"
-        "ch1-sum,1,another quote,48,percent,arithmetic,exact,,,,,reproduced,\n")
+        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind,"
+        "materiality,materiality_why\n"
+        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,,minor,the step stands\n"
+        "ch1-sum,1,another quote,48,percent,arithmetic,exact,,,,,reproduced,,,\n")
     ledger.inventory_table.cache_clear()
     yield path
     ledger.inventory_table.cache_clear()
@@ -253,3 +279,50 @@ def test_figures_from_rows_keep_the_date_precision_of_the_row():
     assert figure.value == "2017-03" and figure.shown("date") == "March 2017"
     day = Figure.from_row(row.replace({"month": "day"}), "date")
     assert day.shown("date") == "1 March 2017"
+
+
+def write_readings(tmp_path, *rows):
+    path = tmp_path / "readings.csv"
+    path.write_text("id,claim,reading,report_value,precision,bound,support,why\n" + "".join(r + "\n" for r in rows))
+    return path
+
+
+def test_equally_supported_readings_are_all_judged_and_the_more_favourable_is_recorded(claims_file, tmp_path):
+    figure = [Figure(150, "afp2017lost60", "l")]
+    readings = write_readings(tmp_path, "ch1-x-wider,ch1-x,as 150,150,,,equal,the sentence allows it")
+    record = ledger.evaluate("ch1-x", figure, note="n", claims_path=claims_file, readings_path=readings)
+    assert record.verdict == "reproduced" and record.report_value == "150"
+    assert [(r["id"], r["verdict"], r["recorded"]) for r in record.readings] == [
+        ("as-coded", "contradicted", False), ("ch1-x-wider", "reproduced", True)]
+    assert "equally supported" in record.reading
+    # A weaker reading is judged and shown, but never decides.
+    weaker = write_readings(tmp_path, "ch1-x-wider,ch1-x,as 150,150,,,weaker,a stretch")
+    record = ledger.evaluate("ch1-x", figure, note="n", claims_path=claims_file, readings_path=weaker)
+    assert record.verdict == "contradicted" and [r["recorded"] for r in record.readings] == [True, False]
+    card = ledger.card_html(record)
+    assert "Readings of the sentence" in card and "as 150" in card and "weaker support: a stretch" in card
+    with pytest.raises(LedgerError, match="support"):
+        ledger.evaluate("ch1-x", figure, note="n", claims_path=claims_file,
+                        readings_path=write_readings(tmp_path, "r,ch1-x,as 150,150,,,better,no"))
+
+
+def test_the_basis_must_say_what_it_measures_and_why_and_decides_only_within_its_measure(claims_file):
+    with pytest.raises(LedgerError, match="basis_why"):
+        ledger.evaluate("ch1-x", [Figure(150, "s", "l", basis=True)], note="n", claims_path=claims_file)
+    basis = Figure(150, "s", "l", basis=True, measure="people convicted", basis_why="the report's evident source")
+    same = Figure(100, "t", "m", measure="people convicted")
+    other = Figure(100, "t", "m", measure="people prosecuted")
+    assert ledger.evaluate("ch1-x", [basis, other], note="n", claims_path=claims_file).verdict == "contradicted"
+    held = ledger.evaluate("ch1-x", [basis, same], note="n", claims_path=claims_file)
+    assert held.verdict == "reproduced" and "same measure as the basis" in held.why
+
+
+def test_an_error_without_materiality_stops(claims_file):
+    text = claims_file.read_text().replace("reproduced,,minor,the step stands", "reproduced,,,")
+    claims_file.write_text(text)
+    ledger.inventory_table.cache_clear()
+    wrong = ledger.evaluate("ch1-x", [Figure(150, "s", "l")], note="n", claims_path=claims_file)
+    with pytest.raises(LedgerError, match="materiality"):
+        ledger.check_recordable(wrong)  # reproduce() calls this in the book build
+    right = ledger.evaluate("ch1-x", [Figure(100, "s", "l")], note="n", claims_path=claims_file)
+    assert right.materiality == "" and ledger.check_recordable(right) is None
