@@ -716,7 +716,8 @@ def card_html(record: Record) -> str:
     esc = html.escape
     rows = "".join(
         f"<li>{esc(f['shown'])}{' (' + esc(f['label']) + ')' if f['label'] else ''} — {cite_html(f['source'])}, "
-        f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">{badge_html(f['verdict'])}</span></li>"
+        f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">{badge_html(f['verdict'])}</span>"
+        f"{_basis_html(f)}</li>"
         for f in record.figures)
     internal = (f"<dt>From the report's own figures</dt><dd>{esc(record.internal['implied'])} "
                 f"{badge_html(record.internal['verdict'])}</dd>") if record.internal else ""
@@ -743,6 +744,14 @@ def card_html(record: Record) -> str:
         + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd>' + weight + '</dl>'
         + mismatch + "</section>"
     )
+
+
+def _basis_html(figure: dict) -> str:
+    """What a basis measures and why it is the basis, under its figure on the card."""
+    if not figure.get("basis"):
+        return ""
+    return (f'<br><span class="claim-basis"><strong>Basis</strong> ({html.escape(figure["measure"])}): '
+            f'{html.escape(figure["basis_why"])}</span>')
 
 
 def _readings_html(record: Record) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -315,6 +316,9 @@ def test_the_basis_must_say_what_it_measures_and_why_and_decides_only_within_its
     assert ledger.evaluate("ch1-x", [basis, other], note="n", claims_path=claims_file).verdict == "contradicted"
     held = ledger.evaluate("ch1-x", [basis, same], note="n", claims_path=claims_file)
     assert held.verdict == "reproduced" and "same measure as the basis" in held.why
+    card = ledger.card_html(ledger.evaluate("ch1-x", [replace(basis, source="afp2017lost60")], note="n",
+                                            claims_path=claims_file))
+    assert "<strong>Basis</strong> (people convicted): the report&#x27;s evident source" in card
 
 
 def test_an_error_without_materiality_stops(claims_file):
