@@ -181,6 +181,7 @@ def check_row(row: dict, anchored: dict[str, float], context_fields: tuple[str, 
         derived = derivations(derivation, [n for n in values if not _matches(values[n], anchored[n], candidates)])
     except ValueError as error:
         return broken + [Broken("derivation", "unreadable derivation", str(error))]
+    source_numbers = {c for n in numbers(locator) + numbers(locator_en) for c in n.candidates()} if derived else set()
     for name in derived:
         if name not in anchored:
             broken.append(Broken("derivation", "unknown field", f"{name!r} is not an anchored field of this dataset"))
@@ -197,7 +198,6 @@ def check_row(row: dict, anchored: dict[str, float], context_fields: tuple[str, 
         except (ValueError, ZeroDivisionError) as error:
             broken.append(Broken("derivation", "unreadable derivation", str(error)))
             continue
-        source_numbers = {c for n in numbers(locator) + numbers(locator_en) for c in n.candidates()}
         missing = [f"{x:g}" for x in literals if not any(same(x, c) for c in source_numbers)]
         if missing:
             broken.append(Broken("derivation", "number not in the locator",

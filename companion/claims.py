@@ -16,6 +16,7 @@ import csv
 import re
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from companion import DATA_DIR, report
@@ -68,7 +69,7 @@ def section_starts(folded: str) -> list[int]:
 
 def scan(folded: str | None = None) -> list[Hit]:
     """Every hit in the report, in order of appearance."""
-    folded = folded or report.fold(report.text())
+    folded = folded or report.folded()
     starts = section_starts(folded)
     hits = []
     for kind, pattern in PATTERNS.items():
@@ -95,9 +96,10 @@ def locate(quote: str, folded: str) -> list[int]:
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
-def sentence_starts(folded: str) -> list[int]:
+@lru_cache(maxsize=2)
+def sentence_starts(folded: str) -> tuple[int, ...]:
     """Offsets in the folded report at which a sentence begins (section headings start one too)."""
-    return sorted({0, *(m.end() for m in _SENTENCE_END.finditer(folded)), *section_starts(folded)})
+    return tuple(sorted({0, *(m.end() for m in _SENTENCE_END.finditer(folded)), *section_starts(folded)}))
 
 
 def sentence_of(quote: str, folded: str | None = None) -> int:
@@ -105,7 +107,7 @@ def sentence_of(quote: str, folded: str | None = None) -> int:
 
     Headline tallies count a sentence once however many claims it holds; the key comes from where
     the quote stands, never from a hand-typed column."""
-    folded = folded or report.fold(report.text())
+    folded = folded or report.folded()
     offsets = locate(quote, folded)
     if len(offsets) != 1:
         raise ValueError(f"quote found {len(offsets)} times in the report: {quote[:80]!r}")
@@ -128,7 +130,7 @@ def spans(rows: list[dict], folded: str, label: str) -> tuple[list[tuple[int, in
 
 def uncovered(claims: list[dict], excluded: list[dict], sections: set[int] | None = None) -> tuple[list[Hit], list[str]]:
     """Hits no quote covers, and the quotes that could not be located."""
-    folded = report.fold(report.text())
+    folded = report.folded()
     claim_spans, problems = spans(claims, folded, "claims")
     excluded_spans, more = spans(excluded, folded, "excluded")
     covering = claim_spans + excluded_spans
@@ -154,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     claims = read_rows(Path(args.claims)) if Path(args.claims).exists() else []
     excluded = read_rows(Path(args.excluded)) if Path(args.excluded).exists() else []
     missing, problems = uncovered(claims, excluded, _sections(args.sections))
-    folded = report.fold(report.text())
+    folded = report.folded()
     for problem in problems:
         print("QUOTE", problem)
     for hit in missing:

@@ -390,9 +390,9 @@ def combine(outcomes: list[tuple], internal: Outcome | None = None) -> Outcome:
 # The claims inventory
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def inventory_table(path: str) -> dict[str, dict]:
-    """An inventory CSV (claims, forecasts) as {id: row}, read once per path."""
+    """An inventory CSV (claims, forecasts, readings, argument) as {id: row}, read once per path."""
     with open(path, encoding="utf-8", newline="") as fh:
         return {row["id"]: row for row in csv.DictReader(fh)}
 
@@ -538,8 +538,7 @@ def readings(claim_id: str, path: Path = READINGS) -> list[dict]:
     """The alternative readings of a claim recorded in data/readings.csv (none when the file is absent)."""
     if not Path(path).exists():
         return []
-    with open(path, encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["claim"] == claim_id]
+    rows = [r for r in inventory_table(str(path)).values() if r["claim"] == claim_id]
     for r in rows:
         if r["support"] not in READING_SUPPORT:
             raise LedgerError(f"{claim_id}: reading {r['id']!r} has support {r['support']!r}; one of {READING_SUPPORT} "
@@ -549,17 +548,25 @@ def readings(claim_id: str, path: Path = READINGS) -> list[dict]:
     return rows
 
 
+def argument_attachments(step: dict) -> tuple[list[str], dict[str, str]]:
+    """A step of data/argument.csv: the claims it rests on as evidence, and its context claims with their reasons."""
+    evidence = [c.strip() for c in (step.get("claims") or "").split(";") if c.strip()]
+    context = {}
+    for part in (step.get("context_claims") or "").split(" | "):
+        if ":" in part:
+            claim_id, reason = part.split(":", 1)
+            context[claim_id.strip()] = reason.strip()
+    return evidence, context
+
+
 def argument_step(claim_id: str, path: Path = ARGUMENT) -> dict:
     """The step of the report's argument a claim rests in (data/argument.csv): {'step', 'summary', 'role'}."""
     if not Path(path).exists():
         return {}
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if claim_id in [c.strip() for c in row["claims"].split(";")]:
-                return {"step": row["id"], "summary": row["summary"], "role": "evidence"}
-            context = dict(part.split(":", 1) for part in row["context_claims"].split(" | ") if ":" in part)
-            if claim_id in {k.strip() for k in context}:
-                return {"step": row["id"], "summary": row["summary"], "role": "context"}
+    for row in inventory_table(str(path)).values():
+        evidence, context = argument_attachments(row)
+        if claim_id in evidence or claim_id in context:
+            return {"step": row["id"], "summary": row["summary"], "role": "evidence" if claim_id in evidence else "context"}
     return {}
 
 

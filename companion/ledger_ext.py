@@ -407,8 +407,11 @@ def _corrections(record: dict) -> list[dict]:
 
 def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:
     esc = html.escape
+    grouped = errata_records(records, claims)
+    if not any(items for kinds in grouped.values() for items in kinds.values()):
+        return "<p>No claim is contradicted or inconsistent.</p>"
     parts = []
-    for materiality, kinds in errata_records(records, claims).items():
+    for materiality, kinds in grouped.items():
         everything = [r for items in kinds.values() for r in items]
         if not everything:
             parts.append(f'<section class="errata-materiality" id="errata-{materiality}">'
@@ -429,8 +432,6 @@ def render_errata(app: Sphinx, docname: str, records: dict[str, dict], claims: d
                 parts.append(_erratum_html(app, docname, r, claims))
             parts.append("</section>")
         parts.append("</section>")
-    if not any(kinds for kinds in errata_records(records, claims).values() for kinds in kinds.values()):
-        return "<p>No claim is contradicted or inconsistent.</p>"
     return "".join(parts)
 
 

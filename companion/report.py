@@ -64,6 +64,12 @@ def fold(s: str) -> str:
     return re.sub(r"\s+", " ", s.replace("*", "")).strip()
 
 
+@lru_cache(maxsize=1)
+def folded() -> str:
+    """The whole report under the fold, computed once."""
+    return fold(text())
+
+
 @dataclass(frozen=True)
 class Section:
     number: int

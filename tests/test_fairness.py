@@ -22,12 +22,12 @@ def test_the_argument_covers_every_claim_once_with_a_step_or_a_reason():
     seen: dict[str, str] = {}
     for row in argument.itertuples():
         assert report.fold(row.quote) in folded, f"{row.id}: quote not in the report"
-        evidence = [c.strip() for c in (row.claims or "").split(";") if c.strip()]
-        context = [part.split(":", 1) for part in (row.context_claims or "").split(" | ") if part.strip()]
-        for claim_id, *reason in [[c] + ["evidence"] for c in evidence] + context:
-            claim_id = claim_id.strip()
+        evidence, context = ledger.argument_attachments(row._asdict())
+        listed = [part for part in row.context_claims.split(" | ") if part.strip()]
+        assert len(listed) == len(context), f"{row.id}: every context claim is written 'id: reason'"
+        for claim_id, reason in [(c, "evidence") for c in evidence] + list(context.items()):
             assert claim_id in CLAIMS, f"{row.id} names an unknown claim {claim_id!r}"
-            assert reason and reason[0].strip(), f"{row.id}: context claim {claim_id} needs a reason"
+            assert reason, f"{row.id}: context claim {claim_id} needs a reason"
             assert claim_id not in seen, f"{claim_id} is attached twice ({seen.get(claim_id)} and {row.id})"
             seen[claim_id] = row.id
     assert sorted(set(CLAIMS) - set(seen)) == [], "claims attached to no step of the argument"

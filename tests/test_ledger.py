@@ -285,6 +285,7 @@ def test_figures_from_rows_keep_the_date_precision_of_the_row():
 def write_readings(tmp_path, *rows):
     path = tmp_path / "readings.csv"
     path.write_text("id,claim,reading,report_value,precision,bound,support,why\n" + "".join(r + "\n" for r in rows))
+    ledger.inventory_table.cache_clear()  # inventories are read once per path; this path is rewritten
     return path
 
 
