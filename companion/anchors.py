@@ -48,7 +48,9 @@ _UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _WORD = r"(?:" + "|".join(sorted(map(re.escape, WORDS), key=len, reverse=True)) + r")"
 _COMPOUND = r"(?:" + "|".join(TENS) + r")-(?:" + "|".join(_UNITS) + r")"
-_SCALE = r"(?:\s?(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r"))?\b"
+# A scale word must end at a word boundary ("2bn", "5 million"); a unit written straight after the digits
+# ("822km") does not hide the number.
+_SCALE = r"(?:\s?(?P<scale>" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b)?"
 NUMBER = re.compile(
     r"(?<![\w.,/])(?:(?P<digits>" + _DIGITS + r")(?![\d])|(?P<compound>" + _COMPOUND + r")\b|(?P<word>" + _WORD + r")\b)"
     + _SCALE, re.IGNORECASE)

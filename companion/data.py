@@ -99,8 +99,10 @@ def check_anchors(frame: pd.DataFrame, resource, path: Path) -> None:
             raise DataError(path, at + 2, first.column, first.rule, first.detail + more)
 
 
-# The inventories: the report's own figures and forecasts (the quote is the locator), not cited data.
-INVENTORY = ("claims", "claims_excluded", "forecasts", "readings", "argument", "corrections")
+# The inventories: the report's own figures and forecasts (the quote is the locator), the search log and the
+# audit of the report's sources: records about the report, not cited data.
+INVENTORY = ("claims", "claims_excluded", "forecasts", "readings", "argument", "corrections", "searches",
+             "report_sources", "publishers")
 
 
 def dataset_names(data_dir: Path = DATA_DIR) -> list[str]:

@@ -221,10 +221,29 @@ def evaluate(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = N
     rows = evidence(row, frame)
     series = yearly(row, rows)
     score, why = apply_rule(row, series)
+    _check_standing(row, rows, score)
     cited = [{"what": str(r.get("event", r.get("id", ""))), "date": str(r.get("date", r.get("year", "")))[:10],
               "source": r["source"], "locator": r["locator"]} for _, r in rows.iterrows()]
     return ForecastRecord(forecast_id, int(row["chapter"]), row["quote"], row["horizon"], row["forecast"], row["rule"],
                           score, row["score"], why, note, {int(k): v for k, v in series.items()}, cited)
+
+
+def _check_standing(row: dict, rows: pd.DataFrame, score: str) -> None:
+    """No source of tier 'other' decides a score: without its rows the score must stand."""
+    from companion import ledger
+    from companion.bib import STRONG_TIERS, tier
+
+    weak = pd.Series([tier(key, ledger.SOURCES_PATH) not in STRONG_TIERS for key in rows["source"]], index=rows.index)
+    if not weak.any():
+        return
+    try:
+        without = apply_rule(row, yearly(row, rows[~weak]))[0]
+    except ForecastError:
+        without = "no score"
+    if without != score:
+        raise ForecastError(f"{row['id']}: the score {score!r} rests on a source of tier 'other' "
+                            f"({', '.join(sorted(set(rows.loc[weak, 'source'])))}); without it the score would be "
+                            f"{without!r}. Find the primary or reputable reporting of it")
 
 
 def score(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = None,

@@ -18,16 +18,20 @@ import html
 import json
 import os
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from companion import DATA_DIR
+from companion import BIBLIOGRAPHY, DATA_DIR
+from companion.bib import STRONG_TIERS, lowest_tier
 from companion.charts import RENDERER_ENV
 
 CLAIMS = DATA_DIR / "claims.csv"
+SEARCHES = DATA_DIR / "searches.csv"
+# The bibliography whose tiers decide which figures may decide a verdict (tests point it at a fixture).
+SOURCES_PATH = BIBLIOGRAPHY
 READINGS = DATA_DIR / "readings.csv"
 ARGUMENT = DATA_DIR / "argument.csv"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -42,12 +46,15 @@ VERDICTS: dict[str, tuple[str, str, str]] = {
     "close": ("Off, but within the wider tolerance; the commentary says by how much and why.", "≈", "#E69F00"),
     "contradicted": ("Independent data disagrees beyond that, or a date or ranking is wrong.", "✗", "#D55E00"),
     "inconsistent": ("The report's own figures disagree with each other (arithmetic from the report alone).", "≠", "#CC79A7"),
-    "unverifiable": ("No independent public figure was found; the record lists what was searched.", "?", "#666666"),
+    "unverifiable": ("No independent public figure was found in the collections the book could search; the record "
+                     "lists the searches and what came back. It describes the book's reach, not the author.", "?",
+                     "#666666"),
 }
 PENDING = "pending"
-# The one kind the report's own figures can confirm without an independent source: its own arithmetic.
+# The kinds the report's own figures can confirm without an independent source: its own arithmetic,
+# and a conversion of units of one of its own figures (822 km in miles is arithmetic on 822 km).
 # Such a verdict is "reproduced" but not independently confirmed; the tallies count it apart.
-ARITHMETIC_ONLY_KINDS = ("arithmetic",)
+ARITHMETIC_ONLY_KINDS = ("arithmetic", "conversion")
 ERROR_KINDS = ("wrong date", "wrong figure", "misattribution", "arithmetic", "internal contradiction", "wrong ranking")
 
 # Numeric tolerances: (reproduced within, close within). "relative" is |independent - report| / report;
@@ -85,6 +92,10 @@ MATERIALITY = {
 
 class LedgerError(ValueError):
     """A claim, a figure or a record that breaks the ledger's rules."""
+
+
+class WeakSourceError(LedgerError):
+    """A verdict that would rest on a source of tier 'other': the ledger refuses to give it."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,6 +314,9 @@ def compare_attribution(report: str, independent: str, exclusive: bool = False) 
                                    "also gave it")
 
 
+WITHDRAWN = "withdrawn"
+
+
 def correction_problems(current: dict[str, str], published: dict[str, str], corrections: list[dict]) -> list[str]:
     """What is wrong with the corrections record: a verdict that moved since `published` without a row in
     data/corrections.csv, a first row whose `old` is not the published verdict, or a last row whose `new`
@@ -310,7 +324,11 @@ def correction_problems(current: dict[str, str], published: dict[str, str], corr
     problems, by_claim = [], {}
     for row in sorted(corrections, key=lambda r: (str(r["date"]), r["claim"])):
         by_claim.setdefault(row["claim"], []).append(row)
-    for claim_id, verdict in current.items():
+    for claim_id in sorted(set(by_claim) - set(current) - set(published)):
+        problems.append(f"{claim_id}: corrected, but it is neither a claim nor a published verdict")
+    # A claim that left the inventory (to claims_excluded.csv) is corrected to WITHDRAWN.
+    gone = {claim_id: WITHDRAWN for claim_id in published if claim_id not in current}
+    for claim_id, verdict in {**current, **gone}.items():
         rows = by_claim.get(claim_id, [])
         before = published.get(claim_id)
         if before is not None and before != verdict and not rows:
@@ -444,6 +462,16 @@ class Figure:
     # For an attribution: the source shows the figure originated with this body alone (positive
     # evidence against the report's attribution, not just the only body found).
     exclusive: bool = False
+    # A computed figure: the other sources it was computed from. It is as strong as the weakest of
+    # them and `source` together (a per-capita rate from a state outlet's count is a state outlet's).
+    derived_from: tuple = ()
+    # Shown on the card but never judged: a figure from a source that cannot decide a verdict (tier
+    # 'other'), kept to show what was in circulation. Only such a figure may be context.
+    context: bool = False
+
+    @property
+    def sources(self) -> tuple:
+        return (self.source, *self.derived_from)
 
     @classmethod
     def from_row(cls, row, value: str, label: str = "", basis: bool = False, **extra) -> "Figure":
@@ -480,18 +508,96 @@ def locator_shown(row) -> str:
     return row["locator"]
 
 
+def as_context(figures: list[Figure]) -> list[Figure]:
+    """The figures, with those whose sources include one of tier 'other' marked as context: shown, not judged."""
+    return [replace(f, context=True) if lowest_tier(f.sources, SOURCES_PATH) not in STRONG_TIERS else f
+            for f in figures]
+
+
 def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, basis: bool = False,
                  **extra) -> list[Figure]:
     """One Figure per row of a cited dataset: the value column, with the row's source and locator."""
     return [Figure.from_row(row, value, str(row[label]) if label else "", basis, **extra) for _, row in frame.iterrows()]
 
 
+# The angles a search for an independent figure takes (DESIGN.md, "Searches"). An `unverifiable`
+# verdict needs searches over every angle that applies; an angle that does not apply is recorded with
+# the result "not applicable: <why>" and no query.
+SEARCH_ANGLES = {
+    "named source": "the source the report names or evidently used",
+    "figure or event": "the figure or the event itself, in other words",
+    "independent primary": "a body that would produce the figure independently (a statistics office, the UN, a research institute)",
+    "other language": "the figure in the language of the place it concerns",
+}
+MIN_SEARCHES = 4
+NOTHING = "nothing relevant"
+# Searches made before results were logged (2026-11-24) say only that no independent figure came back.
+NOT_LOGGED = "no independent figure found (the nearest result was not logged)"
+EMPTY_HANDED = (NOTHING, NOT_LOGGED)
+# A result seen in the search tool's answer without an address (it is said so, never guessed).
+ADDRESS_NOT_SHOWN = "(address not shown in the stored copy)"
+NOT_REACHED = "source found, passage not reached"
+NOT_APPLICABLE = "not applicable"
+
+
 @dataclass
 class Search:
-    """One place looked for an independent figure: what was searched, where, and when."""
+    """One place looked for an independent figure: what was searched, where, when, from which angle,
+    and what came back (the nearest thing found with its address, NOTHING, or NOT_REACHED: the
+    document is stored but the passage lies beyond the part of it that can be read)."""
     query: str
     where: str
     date: str
+    angle: str = ""
+    result: str = ""
+    result_url: str = ""
+
+    @property
+    def applies(self) -> bool:
+        return not self.result.startswith(NOT_APPLICABLE)
+
+    @property
+    def not_reached(self) -> bool:
+        return self.result.startswith(NOT_REACHED)
+
+
+def searches_on_record(claim_id: str, path: Path = SEARCHES) -> list[Search]:
+    """The searches data/searches.csv records for a claim (none when the file is absent)."""
+    if not Path(path).exists():
+        return []
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = [(n, r) for n, r in enumerate(csv.DictReader(fh), start=2) if r["claim"] == claim_id]
+    out = []
+    for n, r in rows:
+        where = f"{Path(path).name}, row {n}"
+        if r["angle"] not in SEARCH_ANGLES:
+            raise LedgerError(f"{where}, column 'angle': {r['angle']!r} is not one of {', '.join(SEARCH_ANGLES)}")
+        if not r["result"].strip():
+            raise LedgerError(f"{where}, column 'result': say what came back (the nearest thing found with its "
+                              f"address, {NOTHING!r}, or {NOT_REACHED!r})")
+        search = Search(r["query"], r["where"], r["date"], r["angle"], r["result"].strip(), r["result_url"].strip())
+        if search.applies and not search.query.strip():
+            raise LedgerError(f"{where}, column 'query': a search needs its query (an angle that does not apply "
+                              f"says {NOT_APPLICABLE!r} in its result)")
+        if search.applies and search.result not in EMPTY_HANDED and not search.result_url \
+                and not (search.result.endswith(ADDRESS_NOT_SHOWN) and not search.not_reached):
+            raise LedgerError(f"{where}, column 'result_url': a result other than {NOTHING!r} needs its address")
+        out.append(search)
+    return out
+
+
+def search_problems(searched: list[Search]) -> list[str]:
+    """Why a list of searches does not yet support `unverifiable`: too few, repeated, or an angle missed."""
+    real = [s for s in searched if s.applies and s.result]
+    problems = []
+    if len({s.query.strip().lower() for s in real}) < MIN_SEARCHES:
+        problems.append(f"at least {MIN_SEARCHES} searches with distinct queries and recorded results are needed; "
+                        f"got {len({s.query.strip().lower() for s in real})}")
+    covered = {s.angle for s in searched if s.result}
+    missing = [a for a in SEARCH_ANGLES if a not in covered]
+    if missing:
+        problems.append(f"no search, and no 'not applicable' note, for the angle(s): {', '.join(missing)}")
+    return problems
 
 
 @dataclass
@@ -519,6 +625,8 @@ class Record:
     materiality: str = ""
     materiality_why: str = ""
     step: dict = field(default_factory=dict)
+    # Where the report's wording evidently comes from (data/report_sources.csv), when traced.
+    provenance: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True, ensure_ascii=False)
@@ -574,8 +682,9 @@ def _outcomes(row: dict, figures: list[Figure], implied) -> tuple[Outcome, list[
     """The verdict of one reading of a claim: each figure's outcome, the internal check, and the combination."""
     judged = [judge(row, f.value, f.partial, f.exclusive) for f in figures]
     internal = check_internal(row, implied) if implied is not None else None
-    outcome = combine([(o, f.basis, f.measure) for o, f in zip(judged, figures)], internal)
-    if not any(o.verdict in FAVOUR for o in judged) and outcome.verdict == "reproduced" \
+    deciding = [(o, f) for o, f in zip(judged, figures) if not f.context]
+    outcome = combine([(o, f.basis, f.measure) for o, f in deciding], internal)
+    if not any(o.verdict in FAVOUR for o, _ in deciding) and outcome.verdict == "reproduced" \
             and row["kind"] not in ARITHMETIC_ONLY_KINDS:
         # Only the report's own arithmetic can be confirmed by the report alone; any other figure needs a source.
         outcome = Outcome("unverifiable", f"{outcome.why}; no independent figure was found")
@@ -589,7 +698,8 @@ def _reading_row(row: dict, reading: dict) -> dict:
 
 def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
              searched: list[Search] | None = None, claims_path: Path = CLAIMS,
-             readings_path: Path = READINGS, argument_path: Path = ARGUMENT) -> Record:
+             readings_path: Path = READINGS, argument_path: Path = ARGUMENT,
+             searches_path: Path = SEARCHES) -> Record:
     """Compute a claim's verdict by the rules, without displaying anything.
 
     The claim is judged under the reading coded in claims.csv and under every alternative reading of
@@ -597,10 +707,14 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
     reading gives one more favourable to the report (READING_FAVOUR); every reading's verdict is kept."""
     row = claim(claim_id, claims_path)
     figures = list(figures or [])
-    searched = list(searched or [])
+    searched = searches_on_record(claim_id, searches_path) + list(searched or [])
     for f in figures:
         if not f.source or not f.locator:
             raise LedgerError(f"{claim_id}: every independent figure needs a source key and a locator")
+        if f.context and (f.basis or lowest_tier(f.sources, SOURCES_PATH) in STRONG_TIERS):
+            raise LedgerError(f"{claim_id}: only a figure from a source of tier 'other' is shown as context "
+                              f"({f.source} is {lowest_tier(f.sources, SOURCES_PATH)}"
+                              f"{', and a basis decides' if f.basis else ''})")
         if f.basis and not (f.basis_why.strip() and f.measure.strip()):
             raise LedgerError(f"{claim_id}: a figure marked as the basis must say what it measures (measure) and why "
                               "it is the figure the report relied on (basis_why)")
@@ -618,9 +732,20 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
             recorded = candidate
     reading, outcome, per_figure, internal = recorded
     used = reading["row"]
-    if outcome.verdict == "unverifiable" and len(searched) < 2:
-        raise LedgerError(f"{claim_id}: an unverifiable verdict needs at least two searches on record "
-                          f"(what was searched, where, when); got {len(searched)}")
+    if outcome.verdict == "unverifiable" and (problems := search_problems(searched)):
+        raise LedgerError(f"{claim_id}: an unverifiable verdict describes the book's reach, so the searches must be "
+                          f"on record (data/searches.csv): {'; '.join(problems)}")
+    tiers = [lowest_tier(f.sources, SOURCES_PATH) for f in figures]
+
+    if outcome.verdict in FAVOUR and any(t not in STRONG_TIERS for t in tiers):
+        strong = [f for f, t in zip(figures, tiers) if t in STRONG_TIERS]
+        without = _outcomes(used, strong, implied)[0]
+        if without.verdict != outcome.verdict:
+            weak = ", ".join(sorted({k for f, t in zip(figures, tiers) if t not in STRONG_TIERS for k in f.sources
+                                     if lowest_tier([k], SOURCES_PATH) not in STRONG_TIERS}))
+            raise WeakSourceError(f"{claim_id}: the verdict {outcome.verdict!r} rests on a source of tier 'other' ({weak}); "
+                              f"without it the verdict would be {without.verdict!r}. Find the primary or reputable "
+                              "reporting of it, or let the verdict not rest on it")
     if not note.strip():
         raise LedgerError(f"{claim_id}: every verdict needs a note explaining it")
     error = outcome.verdict in ("contradicted", "inconsistent")
@@ -633,8 +758,9 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
         recorded_verdict=row["verdict"], why=outcome.why, note=note,
         error_kind=row.get("error_kind", "") if error else "",
         attributed_to=row.get("attributed_to", ""),
-        figures=[{**asdict(f), "value": _jsonable(f.value), "shown": f.shown(row["kind"]),
-                  "verdict": o.verdict, "why": o.why} for f, o in zip(figures, per_figure)],
+        figures=[{**asdict(f), "value": _jsonable(f.value), "derived_from": list(f.derived_from),
+                  "shown": f.shown(row["kind"]), "tier": t, "verdict": o.verdict, "why": o.why}
+                 for f, o, t in zip(figures, per_figure, tiers)],
         internal=None if internal is None else {"implied": str(Interval.of(implied)), "verdict": internal.verdict,
                                                 "why": internal.why},
         searched=[asdict(s) for s in searched],
@@ -647,7 +773,23 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
         materiality=materiality if error else "",
         materiality_why=row.get("materiality_why", "").strip() if error else "",
         step=argument_step(claim_id, argument_path),
+        provenance=_provenance(claim_id, claims_path),
     )
+
+
+def _provenance(claim_id: str, claims_path: Path) -> dict:
+    from companion import sources_audit  # it reads the ledger's tables, so it is imported late
+
+    return sources_audit.provenance(claim_id, claims_path)
+
+
+def verdict_or_refusal(claim_id: str, figures: list[Figure], **kwargs) -> str:
+    """A what-if verdict for exercises and discussion: the verdict, or the refusal when only a source of
+    tier 'other' could give it (the same rule as every recorded verdict, said in words)."""
+    try:
+        return evaluate(claim_id, figures, **kwargs).verdict
+    except WeakSourceError:
+        return "refused: only a source of tier 'other' gives a verdict"
 
 
 def check_recordable(record: Record) -> None:
@@ -712,7 +854,8 @@ def publish(key: str, glued: Glued, card: str) -> None:
 
 
 def badge_html(verdict: str) -> str:
-    meaning, symbol, colour = VERDICTS.get(verdict, ("Not yet checked.", "…", "#999999"))
+    other = {WITHDRAWN: ("Withdrawn from the inventory: not a checkable figure (the reason is on record).", "–", "#999999")}
+    meaning, symbol, colour = VERDICTS.get(verdict, other.get(verdict, ("Not yet checked.", "…", "#999999")))
     return (f'<span class="verdict-badge verdict-{verdict}" style="border-color:{colour}" title="{html.escape(meaning)}">'
             f'<span aria-hidden="true">{symbol}</span> {verdict}</span>')
 
@@ -723,14 +866,16 @@ def card_html(record: Record) -> str:
     esc = html.escape
     rows = "".join(
         f"<li>{esc(f['shown'])}{' (' + esc(f['label']) + ')' if f['label'] else ''} — {cite_html(f['source'])}, "
-        f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">{badge_html(f['verdict'])}</span>"
+        f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">"
+        f"{'context: cannot decide (source of tier other)' if f.get('context') else badge_html(f['verdict'])}</span>"
         f"{_basis_html(f)}</li>"
         for f in record.figures)
     internal = (f"<dt>From the report's own figures</dt><dd>{esc(record.internal['implied'])} "
                 f"{badge_html(record.internal['verdict'])}</dd>") if record.internal else ""
-    searched = ("<dt>Searched without finding an independent figure</dt><dd><ul>"
-                + "".join(f"<li>{esc(s['query'])} — {esc(s['where'])} ({esc(s['date'])})</li>" for s in record.searched)
-                + "</ul></dd>") if record.searched else ""
+    searched = _searches_html(record) if record.searched else ""
+    from companion.sources_audit import provenance_html
+
+    provenance = provenance_html(record.provenance)
     mismatch = (f'<p class="claim-mismatch" role="note">The verdict recorded in data/claims.csv is '
                 f'<strong>{esc(record.recorded_verdict)}</strong>; the data now give <strong>{esc(record.verdict)}</strong>.</p>'
                 if record.verdict != record.recorded_verdict else "")
@@ -747,10 +892,35 @@ def card_html(record: Record) -> str:
         f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
         f'<dl><dt>The report says</dt><dd>{esc(report_shown(record))}{attributed}</dd>'
         + (f"<dt>Independent figures</dt><dd><ul>{rows}</ul></dd>" if rows else "")
-        + internal + searched + readings
+        + internal + searched + readings + provenance
         + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd>' + weight + '</dl>'
         + mismatch + "</section>"
     )
+
+
+def _searches_html(record: Record) -> str:
+    """What was searched, from which angle, and what came back; a document stored but not read to the
+    passage is said plainly: the claim is out of the book's reach, not shown to be wrong."""
+    esc = html.escape
+    items = []
+    for s in record.searched:
+        if s.get("result", "").startswith(NOT_APPLICABLE):
+            items.append(f'<li><span class="search-angle">{esc(s["angle"])}</span>: {esc(s["result"])}</li>')
+            continue
+        found = esc(s.get("result") or "no result recorded")
+        if s.get("result_url"):
+            found = f'<a class="reference external" href="{esc(s["result_url"])}">{found}</a>'
+        angle = f'<span class="search-angle">{esc(s["angle"])}</span>: ' if s.get("angle") else ""
+        items.append(f"<li>{angle}“{esc(s['query'])}” in {esc(s['where'])} ({esc(s['date'])}) → {found}</li>")
+    reach = ('<p class="claim-reach">A source was found but the passage lies beyond the part of the stored copy '
+             'that can be read: the claim is out of the book\'s reach, not shown to be wrong.</p>'
+             if any(s.get("result", "").startswith(NOT_REACHED) for s in record.searched) else "")
+    title = "Searched without finding an independent figure" if record.verdict == "unverifiable" else "Searches"
+    count = sum(1 for s in record.searched if not s.get("result", "").startswith(NOT_APPLICABLE))
+    angles = len({s.get("angle") for s in record.searched if s.get("angle")})
+    return (f"<dt>{title}</dt><dd>{reach}<details class=\"claim-searches\"><summary>{count} searches over "
+            f"{angles} angles: what was searched and what came back</summary>"
+            f'<ul>{"".join(items)}</ul></details></dd>')
 
 
 def _basis_html(figure: dict) -> str:
@@ -821,3 +991,4 @@ def date_rule_table() -> pd.DataFrame:
         {"report's granularity": g, "reproduced": "independent date inside the period",
          "close": f"outside by at most {d} day{'s' if d != 1 else ''}" if d else "never (a wrong year is wrong)"}
         for g, d in DATE_CLOSE_DAYS.items()])
+

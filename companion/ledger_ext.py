@@ -30,7 +30,7 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from companion import charts, claims as inventory, forecasts, ledger, report
+from companion import bib, charts, claims as inventory, forecasts, ledger, report, sources_audit
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
@@ -146,6 +146,10 @@ def ledger_rows(records: dict[str, dict], claims: dict[str, dict]) -> list[dict]
             "kind": claim["kind"], "precision": claim["precision"],
             "independent": "; ".join(f["shown"] for f in record["figures"]) if record else "",
             "sources": "; ".join(sorted({f["source"] for f in record["figures"]})) if record else "",
+            "source_tiers": "; ".join(sorted({f"{k}: {bib.tier(k)}" for f in record["figures"]
+                                              for k in [f["source"], *f.get("derived_from", [])]})) if record else "",
+            "searches": [{k: s.get(k, "") for k in ("angle", "query", "where", "date", "result", "result_url")}
+                         for s in record.get("searched", [])] if record else [],
             "verdict": record["verdict"] if record else ledger.PENDING,
             "why": f"{record['why']}. {record['note']}" if record else "",
             "error_kind": record["error_kind"] if record else "",
@@ -222,7 +226,9 @@ def _write_downloads(outdir: Path, rows: list[dict], names: tuple[str, str] = DO
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    # A list (the searches behind a claim) is one JSON cell in the CSV; the JSON download keeps it structured.
+    writer.writerows([{k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in r.items()}
+                      for r in rows])
     (outdir / names[0]).write_text(buffer.getvalue(), encoding="utf-8")
     (outdir / names[1]).write_text(
         json.dumps([{k: v for k, v in r.items() if k != "docname"} for r in rows], indent=1, ensure_ascii=False) + "\n",
@@ -458,7 +464,8 @@ def _erratum_html(app: Sphinx, docname: str, r: dict, claims: dict[str, dict]) -
             + f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
             f'<dt>How much it matters</dt><dd><span class="materiality materiality-{esc(r["materiality"])}">'
             f'{esc(r["materiality"])}</span>: {matters}</dd>'
-            f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd></dl></article>')
+            f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd>'
+            + sources_audit.provenance_html(r.get("provenance") or {}) + '</dl></article>')
 
 
 def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], claims: dict[str, dict]) -> str:

@@ -30,7 +30,7 @@ from sphinx.util import logging
 
 from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, notebooks
 from companion.charts import RENDERER_ENV, SPEC_MIMETYPE
-from companion.data import DATAPACKAGE, dataset_names, dataset_path
+from companion.data import DATAPACKAGE, INVENTORY, dataset_names, dataset_path
 from companion.ledger_ext import book_title
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,11 @@ def chapter_dependencies(source: str, known: set[str]) -> list[Path]:
     if "code-cell" in source:
         deps += [DATAPACKAGE, BIBLIOGRAPHY]
         deps += [dataset_path(name) for name in declared_datasets(source, known) if name in known]
-    return deps
+    if "reproduce(" in source or "score(" in source or "sources_audit" in source:
+        # A verdict reads the inventories (the claim, its readings, its step, its searches, where its
+        # wording comes from) and the standing of its sources.
+        deps += [dataset_path(name) for name in INVENTORY if name in known] + [DATA_DIR / "publishers.csv"]
+    return sorted(set(deps))
 
 
 def _note_dependencies(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -218,5 +222,52 @@ def setup(app: Sphinx) -> dict:
     app.connect("build-finished", _write_index, priority=400)
     app.connect("build-finished", _write_notebooks)
     app.connect("env-updated", _copy_late_assets_early)
+    app.connect("doctree-resolved", _mark_citations)
     app.add_css_file("companion.css")
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+# ---------------------------------------------------------------------------------------------
+# The bibliography: each entry ends with the short mark of its tier (key on the methods page).
+
+def _register_tiered_style() -> None:
+    from pybtex.plugin import register_plugin
+    from pybtex.richtext import Text
+    from pybtex.style import FormattedEntry
+    from pybtex.style.formatting.plain import Style as PlainStyle
+
+    from companion.bib import TIERS
+
+    class TieredStyle(PlainStyle):
+        """pybtex's plain style, with the entry's standing appended: '[P]', '[R]' or '[O]'."""
+
+        def format_entry(self, label, entry, bib_data=None):
+            formatted = super().format_entry(label, entry, bib_data=bib_data)
+            standing = entry.fields.get("tier", "")
+            if standing not in TIERS:
+                raise ExtensionError(f"references.bib, entry {entry.key!r}: no tier, so its standing cannot be shown")
+            return FormattedEntry(formatted.key, Text(formatted.text, f" [{TIERS[standing][1]}]"), formatted.label)
+
+    register_plugin("pybtex.style.formatting", "companion_tiered", TieredStyle, force=True)
+
+
+_register_tiered_style()
+
+
+def _mark_citations(app: Sphinx, doctree, docname: str) -> None:
+    """After each in-text citation, the short mark of its source's tier (as cite_html does on cards)."""
+    from docutils import nodes
+
+    from companion.bib import TIERS, tier
+
+    domain = app.env.get_domain("cite")
+    keys = {c.citation_id: c.key for c in getattr(domain, "citations", [])}
+    for ref in list(doctree.findall(nodes.reference)):
+        anchor = ref.get("refid") or ref.get("refuri", "").rpartition("#")[2]
+        if anchor not in keys or ref.get("classes") and "tier-marked" in ref["classes"]:
+            continue
+        standing = tier(keys[anchor])
+        mark = nodes.superscript("", TIERS[standing][1], classes=["tier", f"tier-{standing}"])
+        mark["title"] = f"source tier: {standing}"
+        ref["classes"].append("tier-marked")
+        ref.parent.insert(ref.parent.index(ref) + 1, mark)

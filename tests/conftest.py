@@ -21,6 +21,7 @@ root: book/ch1_territorial_losses
 chapters:
   - file: book/ledger
   - file: book/corrections
+  - file: book/report_sources
   - file: book/methods
   - file: book/glossary
   - file: book/bibliography
@@ -87,3 +88,31 @@ def _update_rule_snapshot(request):
         from test_ledger import SNAPSHOT, rule_table
 
         SNAPSHOT.write_text(json.dumps(rule_table(), indent=1, sort_keys=True) + "\n")
+
+
+FIXTURE_SOURCES = Path(__file__).parent / "fixtures" / "sources.bib"
+
+
+@pytest.fixture
+def fixture_sources(monkeypatch):
+    """Point the ledger's tiers at a small bibliography with one source of each tier (keys s, t, weak...)."""
+    from companion import ledger
+
+    monkeypatch.setattr(ledger, "SOURCES_PATH", FIXTURE_SOURCES)
+    return FIXTURE_SOURCES
+
+
+@pytest.fixture
+def claims_file(tmp_path):
+    """A small claims inventory for the ledger's unit tests: a count claim and an arithmetic claim."""
+    from companion import ledger
+
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind,"
+        "materiality,materiality_why\n"
+        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,,minor,the step stands\n"
+        "ch1-sum,1,another quote,48,percent,arithmetic,exact,,,,,reproduced,,,\n")
+    ledger.inventory_table.cache_clear()
+    yield path
+    ledger.inventory_table.cache_clear()

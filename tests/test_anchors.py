@@ -145,3 +145,10 @@ def test_one_source_has_one_publication_date_across_all_data_files():
             if what == "National figures compiled here, 2015-2017":
                 continue  # not one study: each row is its own national figure, dated by its own source
             assert len({d for d, _ in dates}) == 1, f"{label} {what!r} has several publication dates: {sorted(dates)}"
+
+
+def test_a_unit_written_straight_after_the_digits_does_not_hide_the_number():
+    from companion import anchors
+
+    assert [n.value for n in anchors.numbers("the 822km (510 mile) long border")] == [822.0, 510.0]
+    assert [n.scaled for n in anchors.numbers("US$2bn and 10k fighters")] == [2e9, 1e4]

@@ -223,7 +223,7 @@ def test_the_methods_page_states_the_replies_and_corrections_policy_once(built_b
     assert "A reply from the author, Fatima Ayub, or from the report's publisher, Spearhead Research" in text
     assert "has not yet been sent to the author or the publisher" in text
     assert text.count("A reply from the author") == 1
-    assert "no longer online" not in text and "not that the originals are gone" in text
+    assert "no longer online" not in text and "describes the reach of this book, not the author" in text
     for chapter in sorted((built_book / "book").glob("ch*.html")):
         assert "A reply from the author" not in chapter.read_text(), chapter.name  # never inside a card
 

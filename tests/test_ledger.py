@@ -12,6 +12,14 @@ import pytest
 from companion import ledger
 from companion.ledger import Figure, Interval, LedgerError, Outcome, Search
 
+pytestmark = pytest.mark.usefixtures("fixture_sources")
+
+
+def searched_over_every_angle() -> list[Search]:
+    """Four searches with distinct queries, one per angle, each with its result: what `unverifiable` needs."""
+    return [Search(f"query {n}", "pages", "2026-12-05", angle, ledger.NOTHING)
+            for n, angle in enumerate(ledger.SEARCH_ANGLES)]
+
 SNAPSHOT = Path(__file__).parent / "snapshots" / "rule_table.json"
 
 
@@ -122,9 +130,9 @@ def test_an_attribution_found_elsewhere_counts_as_no_figure(claims_file):
     claims_file.write_text(rows)
     ledger.inventory_table.cache_clear()
     elsewhere = Figure("US government/State Department", "s", "l")
-    with pytest.raises(LedgerError, match="at least two searches"):
+    with pytest.raises(LedgerError, match="at least 4 searches"):
         ledger.evaluate("ch1-who", [elsewhere], note="n", claims_path=claims_file)
-    searched = [Search("q", "pages", "2026-12-05"), Search("r", "docs", "2026-12-05")]
+    searched = searched_over_every_angle()
     assert ledger.evaluate("ch1-who", [elsewhere], note="n", searched=searched, claims_path=claims_file).verdict \
         == "unverifiable"
     exclusive = Figure("US government/State Department", "s", "l", exclusive=True)
@@ -150,25 +158,31 @@ def test_precedence():
     assert ledger.combine([], Outcome("reproduced", "")).verdict == "reproduced"
 
 
-@pytest.fixture
-def claims_file(tmp_path):
-    path = tmp_path / "claims.csv"
-    path.write_text(
-        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind,"
-        "materiality,materiality_why\n"
-        "ch1-x,1,some quote,100,people,count,exact,,,,,reproduced,,minor,the step stands\n"
-        "ch1-sum,1,another quote,48,percent,arithmetic,exact,,,,,reproduced,,,\n")
-    ledger.inventory_table.cache_clear()
-    yield path
-    ledger.inventory_table.cache_clear()
 
 
-def test_unverifiable_needs_two_recorded_searches(claims_file):
-    with pytest.raises(LedgerError, match="at least two searches"):
-        ledger.evaluate("ch1-x", [], note="n", searched=[Search("q", "pages", "2026-11-24")], claims_path=claims_file)
+def test_unverifiable_needs_four_searches_over_every_angle(claims_file):
+    four = searched_over_every_angle()
+    with pytest.raises(LedgerError, match="at least 4 searches"):
+        ledger.evaluate("ch1-x", [], note="n", searched=four[:3], claims_path=claims_file)
+    # the same query twice is one search
+    with pytest.raises(LedgerError, match="at least 4 searches"):
+        ledger.evaluate("ch1-x", [], note="n", claims_path=claims_file,
+                        searched=four[:3] + [Search("Query 0", "docs", "2026-12-05", "other language", ledger.NOTHING)])
+    # four queries, but one angle left out without a word
+    one_angle = [Search(f"q{n}", "pages", "2026-12-05", "named source", ledger.NOTHING) for n in range(4)]
+    with pytest.raises(LedgerError, match="other language"):
+        ledger.evaluate("ch1-x", [], note="n", searched=one_angle[:3] + four[1:3], claims_path=claims_file)
+    # an angle that does not apply is said so, and does not count as a search
+    not_applicable = Search("", "", "2026-12-05", "other language", "not applicable: the event is reported in English")
+    with pytest.raises(LedgerError, match="at least 4 searches"):
+        ledger.evaluate("ch1-x", [], note="n", searched=four[:3] + [not_applicable], claims_path=claims_file)
     record = ledger.evaluate("ch1-x", [], note="n", claims_path=claims_file,
-                             searched=[Search("q", "pages", "2026-11-24"), Search("r", "docs", "2026-11-24")])
-    assert record.verdict == "unverifiable" and len(record.searched) == 2
+                             searched=four[:3] + [one_angle[0], not_applicable])
+    assert record.verdict == "unverifiable" and len(record.searched) == 5
+    # searches without a logged result do not count
+    blank = [Search(f"q{n}", "pages", "2026-12-05", angle) for n, angle in enumerate(ledger.SEARCH_ANGLES)]
+    with pytest.raises(LedgerError, match="at least 4 searches"):
+        ledger.evaluate("ch1-x", [], note="n", searched=blank, claims_path=claims_file)
 
 
 def test_only_the_reports_own_arithmetic_is_reproduced_from_its_own_figures(claims_file):
@@ -179,10 +193,10 @@ def test_only_the_reports_own_arithmetic_is_reproduced_from_its_own_figures(clai
     assert "consistent with the report's own figures, not independently confirmed" in own.why
     assert not ledger.own_arithmetic_only(ledger.evaluate("ch1-sum", [Figure(48, "s", "l")], implied=48.3, note="n",
                                                           claims_path=claims_file))
-    with pytest.raises(LedgerError, match="at least two searches"):
+    with pytest.raises(LedgerError, match="at least 4 searches"):
         ledger.evaluate("ch1-x", [], implied=100, note="n", claims_path=claims_file)
     count = ledger.evaluate("ch1-x", [], implied=100, note="n", claims_path=claims_file,
-                            searched=[Search("q", "pages", "2026-12-05"), Search("r", "docs", "2026-12-05")])
+                            searched=searched_over_every_angle())
     assert count.verdict == "unverifiable" and "no independent figure" in count.why
     # Inconsistent needs no outside figure, whatever the kind: the report against itself.
     assert ledger.evaluate("ch1-x", [], implied=150, note="n", claims_path=claims_file).verdict == "inconsistent"

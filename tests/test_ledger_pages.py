@@ -38,7 +38,7 @@ def test_every_computed_verdict_equals_the_recorded_one(ledger_json):
 def test_checked_claims_carry_figures_and_sources(ledger_json):
     for record in ledger_json:
         # Arithmetic claims are decided from the report's own figures; the rest need outside figures.
-        if record["verdict"] not in (ledger.PENDING, "unverifiable", "inconsistent") and record["kind"] != "arithmetic":
+        if record["verdict"] not in (ledger.PENDING, "unverifiable", "inconsistent") and record["kind"] not in ledger.ARITHMETIC_ONLY_KINDS:
             assert record["independent"] and record["sources"], record["id"]
 
 
@@ -66,7 +66,7 @@ def test_the_intro_tallies_match_the_ledger(built_book, ledger_json):
     # Each report sentence counts once, under the least favourable verdict among its claims.
     assert sum(int(k) for *_, k in rows) == len({r["sentence_start"] for r in ledger_json})
     own = [r for r in ledger_json if r["own_arithmetic"]]
-    assert own and all(r["verdict"] == "reproduced" and r["kind"] == "arithmetic" for r in own)
+    assert own and all(r["verdict"] == "reproduced" and r["kind"] in ledger.ARITHMETIC_ONLY_KINDS for r in own)
     expected = {(v, False): sum(r["verdict"] == v and not r["own_arithmetic"] for r in ledger_json)
                 for v in ledger.VERDICTS}
     expected[("reproduced", True)] = len(own)
