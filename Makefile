@@ -13,12 +13,13 @@ export COMPANION_CHART_RENDERER := book
 # Builds and tests run with the network cut (only loopback): nothing may be fetched after install.
 NETCUT := .ci/netcut
 
-.PHONY: book book-student test bench lab serve zip zip-student clean install system-deps lock help
+.PHONY: book book-student test bench screenshots lab serve zip zip-student clean install system-deps lock help
 
 help:
 	@echo "make book    build the book into $(HTML) (creates $(VENV), installs, executes every chapter)"
 	@echo "make book-student   the student edition, solutions left out, into _build/student/_build/html"
 	@echo "make bench   benchmarks: build times, page weight, chart drawing time (writes bench/results.json)"
+	@echo "make screenshots   every page at 1280 and 390 px, into _build/screenshots/ (builds the book if needed)"
 	@echo "make test    run the whole test suite (one build of the book, shared; Chromium installed if missing)"
 	@echo "make lab     JupyterLab with the chapters opening as notebooks"
 	@echo "make serve   serve $(HTML) on http://127.0.0.1:8000/"
@@ -47,6 +48,10 @@ book: install
 
 bench: install system-deps
 	$(NETCUT) $(BIN)/python bench/run.py
+
+screenshots: install system-deps
+	@test -f $(HTML)/index.html || $(MAKE) book
+	$(NETCUT) $(BIN)/python bench/screenshots.py
 
 book-student: install
 	$(NETCUT) $(BIN)/python -m companion.build --student

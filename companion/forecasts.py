@@ -32,7 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from companion import DATA_DIR, data
-from companion.ledger import Glued, LedgerError, in_book_build, inventory_table, publish
+from companion.ledger import Glued, LedgerError, card_id_html, in_book_build, inventory_table, publish, why_html
 
 FORECASTS = DATA_DIR / "forecasts.csv"
 GLUE_PREFIX = "forecast:"
@@ -281,14 +281,14 @@ def card_html(record: ForecastRecord) -> str:
     return (
         f'<section class="claim-card forecast-card forecast-{record.score.replace(" ", "-")}" id="forecast-{esc(record.id)}" '
         f'aria-label="Forecast {esc(record.id)}: {esc(record.score)}">'
-        f'<header><span class="claim-id">{esc(record.id)}</span> {badge_html(record.score)}</header>'
+        f'<header>{card_id_html("forecast", record.id)} {badge_html(record.score)}</header>'
         f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
         f'<dl><dt>Read as</dt><dd>{esc(record.forecast)}'
         + (f" (horizon in the report: {esc(record.horizon)})" if record.horizon else "") + "</dd>"
         + (f"<dt>Rule</dt><dd>{esc(record.rule)}</dd><dt>By year</dt><dd><ul class=\"forecast-years\">{years}</ul></dd>"
            if record.rule else "")
         + (f"<dt>Evidence</dt><dd><ul>{cited}</ul></dd>" if cited else "")
-        + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd></dl>'
+        + why_html(record.why, record.note) + '</dl>'
         + mismatch + "</section>"
     )
 

@@ -888,14 +888,30 @@ def card_html(record: Record) -> str:
     return (
         f'<section class="claim-card verdict-{record.verdict}" id="claim-{esc(record.id)}" '
         f'aria-label="Claim {esc(record.id)}: {esc(record.verdict)}">'
-        f'<header><span class="claim-id">{esc(record.id)}</span> {badge_html(record.verdict)}</header>'
+        f'<header>{card_id_html("claim", record.id)} {badge_html(record.verdict)}</header>'
         f'<blockquote class="claim-quote">{esc(record.quote)}</blockquote>'
         f'<dl><dt>The report says</dt><dd>{esc(report_shown(record))}{attributed}</dd>'
         + (f"<dt>Independent figures</dt><dd><ul>{rows}</ul></dd>" if rows else "")
         + internal + searched + readings + provenance
-        + f'<dt>Why</dt><dd>{esc(record.why[0].upper() + record.why[1:])}. {esc(record.note)}</dd>' + weight + '</dl>'
+        + why_html(record.why, record.note) + weight + '</dl>'
         + mismatch + "</section>"
     )
+
+
+def card_id_html(kind: str, item_id: str) -> str:
+    """A card's id as a self-link with a visible permalink mark, so a reader can cite `<page>#<kind>-<id>`."""
+    esc = html.escape
+    anchor = f"#{kind}-{esc(item_id)}"
+    return (f'<a class="claim-id" href="{anchor}">{esc(item_id)}</a>'
+            f'<a class="claim-permalink" href="{anchor}" aria-label="Link to this {kind}: {esc(item_id)}" '
+            f'title="Link to this {kind}">#</a>')
+
+
+def why_html(why: str, note: str) -> str:
+    """The rule's reason and the chapter's commentary, as two visibly separate lines of a card."""
+    esc = html.escape
+    return (f'<dt>Why, by the rules</dt><dd class="claim-why">{esc(why[0].upper() + why[1:])}.</dd>'
+            f'<dt>Commentary</dt><dd class="claim-note">{esc(note)}</dd>')
 
 
 def _searches_html(record: Record) -> str:

@@ -464,7 +464,7 @@ def _erratum_html(app: Sphinx, docname: str, r: dict, claims: dict[str, dict]) -
             + f'<dt>The correction</dt><dd><ul>{internal}{corrections}</ul></dd>'
             f'<dt>How much it matters</dt><dd><span class="materiality materiality-{esc(r["materiality"])}">'
             f'{esc(r["materiality"])}</span>: {matters}</dd>'
-            f'<dt>Why</dt><dd>{esc(r["why"][0].upper() + r["why"][1:])}. {esc(r["note"])}</dd>'
+            + ledger.why_html(r["why"], r["note"])
             + sources_audit.provenance_html(r.get("provenance") or {}) + '</dl></article>')
 
 

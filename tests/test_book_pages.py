@@ -11,7 +11,7 @@ import altair as alt
 import pytest
 from pybtex.database import parse_file
 
-from companion import BIBLIOGRAPHY, BOOK_DIR, report
+from companion import BIBLIOGRAPHY, BOOK_DIR, ROOT, report
 
 pytestmark = pytest.mark.book
 
@@ -238,3 +238,26 @@ def test_teaching_follows_the_data(built_book):
     assert "September 2015" not in ch2 and "more than 30,000 foreign fighters from roughly 100 countries" in ch2
     ch5 = page_text(built_book, "ch5_resurgence.html")
     assert "not scored in this companion" not in ch5 and "What happened next" in ch5
+
+
+def test_a_claim_card_can_be_cited_and_keeps_the_rule_apart_from_the_commentary(built_book):
+    """The id is a self-link with a visible permalink; the methods page explains a card and how to cite one."""
+    chapter = (built_book / "book" / "ch2_not_eliminated.html").read_text(encoding="utf-8")
+    card = chapter.split('id="claim-ch2-new-york-attack-october-2017"', 1)[1].split("</section>", 1)[0]
+    assert '<a class="claim-id" href="#claim-ch2-new-york-attack-october-2017">' in card
+    assert 'class="claim-permalink" href="#claim-ch2-new-york-attack-october-2017"' in card
+    assert card.index('class="claim-why"') < card.index('class="claim-note"')
+    methods = page_text(built_book, "methods.html")
+    assert "How to read a claim card" in methods
+    assert "book/ch2_not_eliminated.html#claim-ch2-new-york-attack-october-2017" in methods
+    assert 'id="example-claim-' in (built_book / "book" / "methods.html").read_text(encoding="utf-8")
+
+
+def test_no_chart_draws_the_reports_own_words_as_data():
+    """A chart may mark the report's figures (report_marks), never plot its quotations as if they were data."""
+    import jupytext
+
+    for path in sorted((ROOT / "book").glob("ch*.md")):
+        for cell in jupytext.read(path).cells:
+            if cell.cell_type == "code" and "charts.figure(" in cell.source:
+                assert '["quote"]' not in cell.source and "ledger.claim(" not in cell.source, path.name
