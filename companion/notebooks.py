@@ -3,7 +3,7 @@
 The book's chapters are MyST markdown (jupytext). A reader downloads `notebooks/<chapter>.ipynb`
 from the chapter page: no outputs, no execution counts, no timestamps, cell ids numbered in order,
 so the same source always gives the same file. In the student edition the solutions are cut out
-of the notebook, as they are from the pages.
+of the notebook, as they are from the pages, with the `solution-data` cells that compute them.
 """
 from __future__ import annotations
 
@@ -28,10 +28,20 @@ def without_solutions(markdown: str) -> str:
     return _SOLUTION.sub("", markdown)
 
 
+# Code cells that compute only what a solution states: left out of the student edition with the solutions.
+SOLUTION_DATA = "solution-data"
+
+
+def is_solution_data(cell) -> bool:
+    return cell.cell_type == "code" and SOLUTION_DATA in cell.get("metadata", {}).get("tags", [])
+
+
 def chapter_notebook(source: Path, *, solutions: bool = True) -> nbformat.NotebookNode:
     notebook = jupytext.read(source)
     kept = []
     for cell in notebook.cells:
+        if not solutions and is_solution_data(cell):
+            continue
         if cell.cell_type == "markdown" and not solutions:
             cell.source = without_solutions(cell.source).strip("\n")
             if not cell.source:

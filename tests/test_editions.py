@@ -90,3 +90,31 @@ def test_a_downloaded_notebook_runs_top_to_bottom_from_any_directory(built_book,
     assert not any(o.get("output_type") == "error" for o in outputs)
     html = " ".join(o.get("data", {}).get("text/html", "") for o in outputs)
     assert 'class="claim-card' in html
+
+
+def solution_data_cells() -> dict[str, list]:
+    """Each chapter's `solution-data` cells: the code that computes only what a solution states."""
+    import jupytext
+
+    return {c: [cell for cell in jupytext.read(ROOT / "book" / f"{c}.md").cells if notebooks.is_solution_data(cell)]
+            for c in CHAPTERS}
+
+
+def test_the_student_edition_leaves_out_the_code_and_values_only_solutions_use(student_book):
+    """A `solution-data` cell computes only what solutions state: none of its values is used outside a
+    solution, and neither its code nor its glued values reach a student's page or notebook."""
+    cells = solution_data_cells()
+    assert sum(map(len, cells.values())) >= 4, "the chapters compute their solutions' numbers in solution-data cells"
+    for chapter, chapter_cells in cells.items():
+        notebook = (student_book / "notebooks" / f"{chapter}.ipynb").read_text()
+        page = (student_book / "book" / f"{chapter}.html").read_text()
+        teacher = nbformat.read(ROOT / "_build" / "html" / "notebooks" / f"{chapter}.ipynb", as_version=4)
+        prose = "\n".join(notebooks.without_solutions(c.source) for c in teacher.cells if c.cell_type == "markdown")
+        for cell in chapter_cells:
+            assert not [k for k in re.findall(r'glue\("([^"]+)"', cell.source) if k in prose], chapter
+            code = [line for line in cell.source.splitlines() if line.strip() and not line.startswith(("#", ":"))]
+            assert code[0] not in notebook and code[0] not in page, (chapter, code[0])
+            for key in re.findall(r'glue\("([^"]+)"', cell.source):
+                assert key not in notebook and key not in page, (chapter, key)
+            # the teachers' notebook keeps the cell, so its solutions still compute
+            assert any(code[0] in c.source for c in teacher.cells), (chapter, code[0])
