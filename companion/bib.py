@@ -105,27 +105,21 @@ def publisher_of(key: str, path=BIBLIOGRAPHY) -> str:
     return entries(path)[key].fields.get("publisher", "").replace("{", "").replace("}", "").replace("\\&", "&")
 
 
-@lru_cache(maxsize=None)
-def publisher_kinds(path: str) -> dict[str, str]:
-    import csv
+def publisher_table(path=BIBLIOGRAPHY):
+    """Every publisher the bibliography cites, with its tier(s) and why: for the methods page.
 
-    with open(path, encoding="utf-8", newline="") as fh:
-        return {row["publisher"]: row["kind"] for row in csv.DictReader(fh)}
-
-
-def publisher_table(path=BIBLIOGRAPHY, publishers=PUBLISHERS):
-    """Every publisher the bibliography cites, with its tier(s) and why: for the methods page."""
+    Each publisher's kind comes from data/publishers.csv, validated by its schema (whose enum is
+    PUBLISHER_KINDS); the kind says why a publisher of that kind has its standing."""
     import pandas as pd
 
-    kinds = publisher_kinds(str(publishers))
+    from companion import data  # data validates against this module, so it is imported here
+
+    kinds = dict(data.load("publishers")[["publisher", "kind"]].itertuples(index=False))
     rows = {}
     for key in entries(path):
         publisher, standing = publisher_of(key, path), tier(key, path)
         if publisher not in kinds:
-            raise SourceError(f"{publishers.name}: publisher {publisher!r} (entry {key!r}) has no row; add its kind")
-        if kinds[publisher] not in PUBLISHER_KINDS:
-            raise SourceError(f"{publishers.name}, publisher {publisher!r}, column 'kind': {kinds[publisher]!r} is not "
-                              f"one of {', '.join(PUBLISHER_KINDS)}")
+            raise SourceError(f"{PUBLISHERS.name}: publisher {publisher!r} (entry {key!r}) has no row; add its kind")
         row = rows.setdefault((publisher, standing), {"publisher": publisher, "tier": standing, "entries": 0,
                                                       "kind": kinds[publisher], "why": set()})
         row["entries"] += 1

@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from companion import DATA_DIR, data
+from companion import DATA_DIR, data, ledger
+from companion.bib import STRONG_TIERS, tier
 from companion.ledger import Glued, LedgerError, card_id_html, in_book_build, inventory_table, publish, why_html
 
 FORECASTS = DATA_DIR / "forecasts.csv"
@@ -230,9 +231,6 @@ def evaluate(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = N
 
 def _check_standing(row: dict, rows: pd.DataFrame, score: str) -> None:
     """No source of tier 'other' decides a score: without its rows the score must stand."""
-    from companion import ledger
-    from companion.bib import STRONG_TIERS, tier
-
     weak = pd.Series([tier(key, ledger.SOURCES_PATH) not in STRONG_TIERS for key in rows["source"]], index=rows.index)
     if not weak.any():
         return

@@ -563,11 +563,17 @@ class Search:
 
 def searches_on_record(claim_id: str, path: Path = SEARCHES) -> list[Search]:
     """The searches data/searches.csv records for a claim (none when the file is absent)."""
+    return list(_search_log(str(path)).get(claim_id, ()))
+
+
+@lru_cache(maxsize=8)
+def _search_log(path: str) -> dict[str, tuple[Search, ...]]:
+    """A search log read and checked once per path: {claim id: its searches}, in the file's order."""
     if not Path(path).exists():
-        return []
+        return {}
     with open(path, encoding="utf-8", newline="") as fh:
-        rows = [(n, r) for n, r in enumerate(csv.DictReader(fh), start=2) if r["claim"] == claim_id]
-    out = []
+        rows = list(enumerate(csv.DictReader(fh), start=2))
+    log: dict[str, list[Search]] = {}
     for n, r in rows:
         where = f"{Path(path).name}, row {n}"
         if r["angle"] not in SEARCH_ANGLES:
@@ -582,8 +588,8 @@ def searches_on_record(claim_id: str, path: Path = SEARCHES) -> list[Search]:
         if search.applies and search.result not in EMPTY_HANDED and not search.result_url \
                 and not (search.result.endswith(ADDRESS_NOT_SHOWN) and not search.not_reached):
             raise LedgerError(f"{where}, column 'result_url': a result other than {NOTHING!r} needs its address")
-        out.append(search)
-    return out
+        log.setdefault(r["claim"], []).append(search)
+    return {claim_id: tuple(searches) for claim_id, searches in log.items()}
 
 
 def search_problems(searched: list[Search]) -> list[str]:
@@ -736,7 +742,6 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
         raise LedgerError(f"{claim_id}: an unverifiable verdict describes the book's reach, so the searches must be "
                           f"on record (data/searches.csv): {'; '.join(problems)}")
     tiers = [lowest_tier(f.sources, SOURCES_PATH) for f in figures]
-
     if outcome.verdict in FAVOUR and any(t not in STRONG_TIERS for t in tiers):
         strong = [f for f, t in zip(figures, tiers) if t in STRONG_TIERS]
         without = _outcomes(used, strong, implied)[0]
@@ -1007,4 +1012,3 @@ def date_rule_table() -> pd.DataFrame:
         {"report's granularity": g, "reproduced": "independent date inside the period",
          "close": f"outside by at most {d} day{'s' if d != 1 else ''}" if d else "never (a wrong year is wrong)"}
         for g, d in DATE_CLOSE_DAYS.items()])
-

@@ -9,7 +9,6 @@ The searches behind it are the claims' own (data/searches.csv); there is no seco
 from __future__ import annotations
 
 import html
-import re
 
 from companion import DATA_DIR, bib, ledger, report
 

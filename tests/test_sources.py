@@ -174,3 +174,14 @@ def test_the_book_shows_each_sources_tier_and_each_searchs_result(built_book):
     sources = (built_book / "book" / "report_sources.html").read_text(encoding="utf-8")
     assert 'id="source-bbc-vidino-2017"' in sources and "Where the wording comes from" in (
         built_book / "book" / "errata.html").read_text(encoding="utf-8")
+
+
+def test_the_publishers_schema_and_the_reasons_for_each_kind_agree():
+    """data/publishers.csv is checked against its schema's enum of kinds; each kind needs its reason in bib."""
+    from companion import data
+
+    kind = next(f for r in data.descriptor()["resources"] if r["name"] == "publishers"
+                for f in r["schema"]["fields"] if f["name"] == "kind")
+    assert kind["constraints"]["enum"] == list(bib.PUBLISHER_KINDS)
+    table = bib.publisher_table()
+    assert set(table.tier) == set(bib.TIERS) and table.why.str.len().min() > 0
