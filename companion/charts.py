@@ -14,7 +14,6 @@ so two builds of the same page produce the same ids and no id repeats within a p
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import io
@@ -24,7 +23,6 @@ import textwrap
 from collections import Counter
 
 import altair as alt
-import pandas as pd
 
 RENDERER_ENV = "COMPANION_CHART_RENDERER"
 BOOK_RENDERER = "companion-book"
@@ -33,7 +31,7 @@ SPEC_MIMETYPE = "application/vnd.companion.vegalite+json"
 
 # Okabe & Ito (2008): distinguishable under the common forms of colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000"]
-TITLE_WIDTH, SUBTITLE_WIDTH = 64, 96  # characters per line, for a chart about 500 px wide
+SUBTITLE_WIDTH = 96  # characters per line of the 12 px subtitle in the page column
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 
 _ids_seen: Counter[str] = Counter()
@@ -69,24 +67,36 @@ def setup() -> str:
 
 
 ANCHOR_COLUMNS = ("figure_text", "derivation", "locator_en")
+# A title is the finding in one line: at 1280 px the page column is about 690 px, which holds
+# about 75 characters of the 16 px title. Detail goes to the subtitle.
+TITLE_MAX = 75
+NARROW_TITLE, NARROW_SUBTITLE = 38, 56  # characters per line below NARROW_WIDTH px of chart
+NARROW_WIDTH = 520
+META = "companion"
 
 
 def figure(chart: alt.TopLevelMixin, *, title: str, source: str, description: str,
            subtitle: str | None = None) -> alt.TopLevelMixin:
     """Give a chart what every chart in the book must carry.
 
-    title: the finding, as a sentence. source: the line naming where the data come from.
-    description: what the chart shows, in words, for screen readers and for anyone skimming.
+    title: the finding, as one sentence of at most TITLE_MAX characters. source: the line naming
+    where the data come from. subtitle: detail the title leaves out. description: what the chart
+    shows, in words, for screen readers and for anyone skimming.
     """
     for name, value in (("title", title), ("source", source), ("description", description)):
         if not value or not value.strip():
             raise ValueError(f"a chart needs a non-empty {name}")
-    # Vega does not wrap titles: break long ones into lines so the chart fits the page column.
-    lines = [piece for line in ([subtitle] if subtitle else []) + [f"Source: {source}"]
-             for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
-    heading = textwrap.wrap(title, TITLE_WIDTH)
-    return chart.properties(title=alt.Title(heading[0] if len(heading) == 1 else heading, subtitle=lines),
-                            description=description)
+    if len(title) > TITLE_MAX:
+        raise ValueError(f"a chart title is one line of at most {TITLE_MAX} characters ({len(title)} given: "
+                         f"{title!r}); move the detail to the subtitle")
+    # Vega does not wrap text: break the subtitle into lines, and keep narrower lines for a phone,
+    # which the book's build turns into a choice made by the drawn width (companion.vega).
+    texts = ([subtitle] if subtitle else []) + [f"Source: {source}"]
+    lines = [piece for line in texts for piece in textwrap.wrap(line, SUBTITLE_WIDTH)]
+    narrow = {"title": textwrap.wrap(title, NARROW_TITLE),
+              "subtitle": [piece for line in texts for piece in textwrap.wrap(line, NARROW_SUBTITLE)]}
+    return chart.properties(title=alt.Title(title, subtitle=lines), description=description,
+                            usermeta={META: {"narrow": narrow}})
 
 
 def chart_id(spec: dict) -> str:
@@ -97,17 +107,6 @@ def chart_id(spec: dict) -> str:
     return f"chart-{digest}" if n == 1 else f"chart-{digest}-{n}"
 
 
-def _datasets_frame(spec: dict) -> pd.DataFrame:
-    """The rows the chart draws, from the spec's inline datasets (one table per chart)."""
-    frames = [pd.DataFrame(rows) for rows in spec.get("datasets", {}).values()]
-    if not frames:
-        values = spec.get("data", {}).get("values")
-        frames = [pd.DataFrame(values)] if values else []
-    if not frames:
-        raise ValueError("a book chart must carry its data inline (pass a DataFrame to alt.Chart)")
-    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
 def _title_text(spec: dict) -> str:
     title = spec.get("title")
     if isinstance(title, dict):
@@ -115,22 +114,33 @@ def _title_text(spec: dict) -> str:
     return " ".join(title) if isinstance(title, list) else (title or "")
 
 
+COMPOSED = ("hconcat", "vconcat", "concat", "facet", "repeat")
+
+
 def book_renderer(spec: dict, **_: object) -> dict:
-    """Altair renderer for the book build: a figure with the spec, a caption and the data."""
+    """Altair renderer for the book build: a figure holding the Vega-Lite spec and its caption.
+
+    The spec is compiled to Vega once per build, in the Sphinx process (companion.vega); the page
+    then carries each chart's rows once, inside the compiled spec, and companion-charts.js builds
+    the "Data behind this chart" table and its CSV from them when the reader opens it.
+    """
     spec = dict(spec)
-    spec.pop("$schema", None)  # no outside URL in the page; the shipped vega-lite is the version
+    spec.pop("$schema", None)  # no outside URL in the page
     # The anchoring columns serve the data checks (companion.anchors); a chart's rows show the locator.
     if "datasets" in spec:
         spec["datasets"] = {name: [{k: v for k, v in row.items() if k not in ANCHOR_COLUMNS} for row in rows]
                             for name, rows in spec["datasets"].items()}
+    elif not spec.get("data", {}).get("values"):
+        raise ValueError("a book chart must carry its data inline (pass a DataFrame to alt.Chart)")
     title, description = _title_text(spec), spec.get("description", "")
     if not title or not description:
         raise ValueError("book charts need a title and a description: wrap them in companion.charts.figure()")
+    if not any(key in spec for key in COMPOSED):
+        # One view (or layers of one): as wide as the page column, on a phone as on a desktop.
+        spec["width"] = "container"
+        spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    rows = sum(len(r) for r in spec["datasets"].values()) if "datasets" in spec else len(spec["data"]["values"])
     cid = chart_id(spec)
-    data = _datasets_frame(spec)
-    csv_text = data.to_csv(index=False)
-    csv_href = "data:text/csv;charset=utf-8;base64," + base64.b64encode(csv_text.encode()).decode()
-    table = data.to_html(index=False, border=0, classes="companion-chart-data", na_rep="")
     spec_json = json.dumps(spec, sort_keys=True, ensure_ascii=True).replace("</", "<\\/")
     page = io.StringIO()
     page.write(f'<figure class="companion-chart" id="{cid}-figure">\n')
@@ -138,8 +148,6 @@ def book_renderer(spec: dict, **_: object) -> dict:
     page.write(f'<div class="companion-chart-view" id="{cid}"></div>\n')
     page.write(f'<script type="{SPEC_MIMETYPE}" data-target="{cid}">{spec_json}</script>\n')
     page.write(f'<figcaption>{html.escape(description)}</figcaption>\n')
-    page.write(f'<details class="companion-chart-details"><summary>Data behind this chart '
-               f'({len(data)} rows): table and CSV</summary>\n{table}\n'
-               f'<p><a download="{cid}.csv" href="{csv_href}">Download the data (CSV)</a></p>\n'
-               f'</details>\n</figure>')
+    page.write(f'<details class="companion-chart-details" data-chart="{cid}"><summary>Data behind this chart ({rows} rows): '
+               f'table and CSV</summary></details>\n</figure>')
     return {"text/html": page.getvalue()}

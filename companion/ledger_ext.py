@@ -311,12 +311,11 @@ def verdict_chart_html(rows: list[dict]) -> str:
                  alt.Tooltip("claims:Q", title="Claims")],
     ).transform_calculate(verdict_rank=f"indexof({json.dumps(order)}, datum.verdict)")
     counts = pd.Series([r["verdict"] for r in rows]).value_counts()
-    finding = (f"{checked_phrase(rows, 'claims')}: "
-               + ", ".join(f"{int(counts[v])} {v}" for v in ledger.VERDICTS if counts.get(v)))
+    finding = "Of the claims: " + ", ".join(f"{int(counts[v])} {v}" for v in ledger.VERDICTS if counts.get(v))
     pending = " (pending = not yet checked)" if counts.get(ledger.PENDING) else ""
     chart = charts.figure(
         chart, title=finding,
-        subtitle=f"Number of quantitative claims per report section, by verdict{pending}",
+        subtitle=f"{checked_phrase(rows, 'claims')}. Number of quantitative claims per report section, by verdict{pending}",
         source="This companion's claim records (ledger.csv)",
         description="Stacked bar chart of claims per chapter by verdict: " + "; ".join(
             f"chapter {c}: " + ", ".join(f"{n} {v}" for v, n in zip(g.verdict, g.claims))

@@ -70,3 +70,58 @@ def link_html(pagename: str) -> str:
     return (f'<p class="companion-notebook-download"><a href="{href}" download>Download this chapter as a '
             f'notebook (.ipynb)</a> to run it in JupyterLab: install the project from a clone '
             f'(<code>pip install -e .</code>) and open the file from anywhere.</p>')
+
+
+# ---------------------------------------------------------------------------------------------
+# What a reader sees of the code. Chart specifications and plumbing are folded (`hide-input`) or
+# removed from the page (`remove-cell`/`remove-input`); the downloaded notebook keeps every cell.
+# A verdict's call and the arithmetic feeding it stay on the page.
+
+FOLDED = frozenset({"hide-input", "hide-cell"})
+REMOVED = frozenset({"remove-cell", "remove-input"})
+VERDICT_CALL = re.compile(r"\b(?:reproduce|score)\(")
+
+
+def _names(code: str) -> tuple[set[str], set[str]]:
+    """(names a cell binds, names it reads), from its syntax tree."""
+    import ast
+
+    bound, read = set(), set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name):
+            (bound if isinstance(node.ctx, (ast.Store, ast.Del)) else read).add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return bound, read
+
+
+def shown_code(source: Path) -> list[dict]:
+    """Every code cell a reader sees unfolded on the page, classed as `verdict` code (a call to
+    reproduce/score, or a cell binding a name that such a call, directly or through other shown
+    cells, reads) or `other` code, with its count of non-blank lines."""
+    cells = []
+    for cell in jupytext.read(source).cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if cell.cell_type != "code" or tags & (FOLDED | REMOVED):
+            continue
+        bound, read = _names(cell.source)
+        lines = sum(1 for line in cell.source.splitlines() if line.strip())
+        cells.append({"source": cell.source, "lines": lines, "bound": bound, "read": read,
+                      "kind": "verdict" if VERDICT_CALL.search(cell.source) else "other"})
+    needed: set[str] = set()
+    for cell in reversed(cells):
+        if cell["kind"] == "other" and cell["bound"] & needed:
+            cell["kind"] = "verdict"
+        if cell["kind"] == "verdict":
+            needed |= cell["read"]
+    return cells
+
+
+def shown_lines(source: Path) -> dict[str, int]:
+    """Unfolded lines of code on a chapter's page: {'verdict': n, 'other': m}."""
+    counts = {"verdict": 0, "other": 0}
+    for cell in shown_code(source):
+        counts[cell["kind"]] += cell["lines"]
+    return counts

@@ -41,7 +41,7 @@ def events_frame(events: pd.DataFrame, start: str = "2014-01-01", end=REPORT_DAT
     return shown
 
 
-def timeline(events: pd.DataFrame, *, title: str, start: str = "2014-01-01", end=REPORT_DATE, section: int | None = None,
+def timeline(events: pd.DataFrame, *, title: str, subtitle: str | None = None, start: str = "2014-01-01", end=REPORT_DATE, section: int | None = None,
              source: str = "Events dataset (data/events.csv); each event's source is in its row") -> alt.TopLevelMixin:
     """A dot per event (a bar for spans) by place, coloured by whether the report (or one section) dates it."""
     shown = events_frame(events, start, end, section)
@@ -69,7 +69,7 @@ def timeline(events: pd.DataFrame, *, title: str, start: str = "2014-01-01", end
     return charts.figure(
         alt.layer(*layers).properties(height=alt.Step(22)),
         title=title,
-        subtitle=f"Events in the book's data by country (or 'Online', 'Publication'); orange: {highlighted}; bars: events that lasted weeks or months",
+        subtitle=(f"{subtitle} " if subtitle else "") + f"Events in the book's data by country (or 'Online', 'Publication'); orange: {highlighted}; bars: events that lasted weeks or months",
         source=source,
         description=f"Timeline of {len(shown)} events from {shown.date.min():%B %Y} to {shown.date.max():%B %Y}: "
                     + "; ".join(f"{r.when}, {r.place}: {r.event}" for r in shown.sort_values('date').itertuples()) + ".",

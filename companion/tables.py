@@ -1,0 +1,159 @@
+"""One way to print a table anywhere in the companion: plain semantic HTML that reads like print.
+
+`table(frame, caption=...)` is the only call. It writes a <table> with a caption, column headers
+in words (`<th scope="col">`), each row's first cell as its header (`<th scope="row">`), no
+DataFrame index, numbers with thousands separators, dates as dates, an em dash for an empty
+cell, text wrapped and never cut, and bibliography keys linked to their entry on the
+bibliography page. Units go in the header: "Length (km)". At phone width every row reflows into
+a card of label: value lines (companion.css), so no table is wider than its column.
+
+The style comes from companion.css: the book loads it on every page; in Jupyter the table brings
+it inline, as the claim cards do.
+"""
+from __future__ import annotations
+
+import html
+import math
+import numbers
+import os
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+NUM = ' class="num"'
+EMPTY = "—"  # an em dash, never <NA>, NaN or NaT
+BIBLIOGRAPHY_PAGE = "bibliography.html"
+STATIC_DIR = Path(__file__).parent / "static"
+_RENDERER_ENV = "COMPANION_CHART_RENDERER"  # set to "book" by the book build (companion.charts)
+
+
+def cite_anchor(key: str) -> str:
+    """The id of a bibliography entry on the bibliography page (`bibtex_cite_id` in _config.yml)."""
+    from docutils.nodes import make_id
+
+    return make_id(f"cite-{key}")
+
+
+def source_link(key: str, page: str = BIBLIOGRAPHY_PAGE) -> str:
+    """A short citation linking to the source's entry in the book's bibliography, with its tier mark."""
+    from companion.bib import entries, short, tier_mark
+
+    if key not in entries():
+        raise KeyError(f"source {key!r} is not in references.bib")
+    title = entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
+    return (f'<a class="reference internal" href="{page}#{cite_anchor(key)}" title="{html.escape(title)}">'
+            f'{html.escape(short(key))}</a>{tier_mark(key)}')
+
+
+def header_words(name: object) -> str:
+    """`per_million_as_published` -> 'Per million as published'."""
+    words = str(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def is_empty(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def is_year_column(name: object) -> bool:
+    """Years print without a separator: 2017, not 2,017."""
+    words = str(name).lower().replace("_", " ").split()
+    return "year" in words or "years" in words
+
+
+def format_value(value: object, *, decimals: int | None = None, separators: bool = True) -> str:
+    """One cell as text: separators for numbers, '5 July 2017' for dates, an em dash for nothing."""
+    if is_empty(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (pd.Timestamp, datetime)):
+        stamp = pd.Timestamp(value)
+        day = f"{stamp.day} {stamp:%B %Y}"
+        return day if (stamp.hour, stamp.minute, stamp.second) == (0, 0, 0) else f"{day}, {stamp:%H:%M}"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}" if separators else str(int(value))
+    if isinstance(value, numbers.Real):
+        if decimals is not None:
+            return f"{float(value):,.{decimals}f}"
+        if float(value).is_integer():
+            return f"{int(value):,}" if separators else str(int(value))
+        # As many decimals as the value has, up to six: a table never rounds a figure it reports.
+        return f"{float(value):,.6f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+class Table:
+    """A finished table: `_repr_html_` for Jupyter and the book, `html` for pages built in Sphinx."""
+
+    def __init__(self, body: str, caption: str):
+        self.html = body
+        self.caption = caption
+
+    def __str__(self) -> str:
+        return self.html
+
+    def _repr_html_(self) -> str:
+        if os.environ.get(_RENDERER_ENV) == "book":
+            return self.html
+        return f"<style>{(STATIC_DIR / 'companion.css').read_text(encoding='utf-8')}</style>{self.html}"
+
+
+def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | None = None,
+          units: Mapping[str, str] | None = None, sources: Iterable[str] = ("source",),
+          decimals: Mapping[str, int] | None = None, html_columns: Iterable[str] = (),
+          row_headers: bool = True, classes: str = "", link_page: str = BIBLIOGRAPHY_PAGE) -> Table:
+    """Write `frame` as the book's table.
+
+    caption: what the table shows, as a sentence. headers: column -> words, where the default
+    ('per_million' -> 'Per million') will not do. units: column -> unit, shown in the header.
+    sources: columns holding bibliography keys ('; '-separated for several), each linked to its
+    entry. decimals: column -> fixed decimals. html_columns: columns already holding HTML (the
+    caller escaped it). A named index becomes the first column; an unnamed one is dropped.
+    """
+    if not caption or not caption.strip():
+        raise ValueError("a table needs a caption that says what it shows")
+    if frame.index.name is not None or any(name is not None for name in frame.index.names[1:]):
+        frame = frame.reset_index()
+    headers, units, decimals = dict(headers or {}), dict(units or {}), dict(decimals or {})
+    sources, html_columns = set(sources) & set(frame.columns), set(html_columns)
+    unknown = (set(headers) | set(units) | set(decimals) | html_columns) - set(frame.columns)
+    if unknown:
+        raise KeyError(f"table {caption!r}: no column(s) {', '.join(sorted(map(str, unknown)))}")
+    labels = []
+    for column in frame.columns:
+        label = headers.get(column, header_words(column))
+        labels.append(f"{label} ({units[column]})" if column in units else label)
+    numeric = {column for column in frame.columns
+               if pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column])}
+
+    def cell(column: str, value: object) -> str:
+        if column in sources and not is_empty(value):
+            return ", ".join(source_link(key, link_page) for key in str(value).split("; ") if key)
+        if column in html_columns and not is_empty(value):
+            return str(value)
+        return html.escape(format_value(value, decimals=decimals.get(column), separators=not is_year_column(column)))
+
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = []
+        for position, (column, label, value) in enumerate(zip(frame.columns, labels, values)):
+            tag = "th" if row_headers and position == 0 else "td"
+            scope = ' scope="row"' if tag == "th" else ""
+            kind = NUM if column in numeric else ""
+            cells.append(f'<{tag}{scope}{kind} data-label="{html.escape(label)}">{cell(column, value)}</{tag}>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    head = "".join(f'<th scope="col"{NUM if column in numeric else ""}>{html.escape(label)}</th>'
+                   for column, label in zip(frame.columns, labels))
+    class_names = " ".join(["companion-table", *classes.split()])
+    return Table(f'<div class="companion-table-wrap"><table class="{class_names}">'
+                 f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
+                 f"<tbody>{''.join(rows)}</tbody></table></div>", caption)
