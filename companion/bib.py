@@ -137,13 +137,25 @@ def short(key: str) -> str:
     people = entry.persons.get("author", [])
     names = [" ".join(p.last_names) or " ".join(p.first_names) for p in people]
     author = names[0] + (" et al." if len(names) > 2 else f" and {names[1]}" if len(names) == 2 else "") if names else key
-    return f"{author.replace('{', '').replace('}', '')} ({entry.fields.get('year', 'n.d.')})"
+    author = author.replace("{", "").replace("}", "").replace("\\&", "&")  # BibTeX's escaped ampersand
+    return f"{author} ({entry.fields.get('year', 'n.d.')})"
 
 
 def cite_html(key: str) -> str:
-    """A short citation linking to the source, with its title on hover; unknown keys are an error."""
+    """A short citation, with its tier mark; unknown keys are an error.
+
+    In the book it links to the source's entry in the bibliography, which gives the title, the
+    address and the date it was read (as a table's source column does, companion.tables); in
+    Jupyter, where that page is not beside the card, it links to the source's address, its title
+    on hover."""
+    import os
+
     if key not in entries():
         raise KeyError(f"source {key!r} is not in {BIBLIOGRAPHY.name}")
+    if os.environ.get("COMPANION_CHART_RENDERER") == "book":
+        from companion.tables import source_link
+
+        return source_link(key, with_title=False)
     fields = entries()[key].fields
     title = html.escape(fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%"))
     text = html.escape(short(key))
@@ -158,10 +170,3 @@ def tier_mark(key: str) -> str:
     standing = tier(key)
     return (f'<sup class="tier tier-{standing}" title="source tier: {standing}">'
             f'{TIERS[standing][1]}</sup>')
-
-
-def cited(frame):
-    """A copy of a data table for display, its `source` keys shown as short citations."""
-    shown = frame.copy()
-    shown["source"] = [short(key) for key in shown["source"]]
-    return shown

@@ -44,7 +44,7 @@ def theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": 500, "continuousHeight": 300, "stroke": None},
             "range": {"category": PALETTE},
-            "title": {"fontSize": 16, "anchor": "start", "subtitleFontSize": 12,
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12,
                       "subtitleColor": "#444444", "offset": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "titleFontWeight": "normal",
                      "labelColor": "#222222", "titleColor": "#222222", "gridColor": "#e6e6e6"},
@@ -67,10 +67,11 @@ def setup() -> str:
 
 
 ANCHOR_COLUMNS = ("figure_text", "derivation", "locator_en")
+TRACE_COLUMNS = ("source",)  # every row a chart draws names its source (the locator stays in the data file)
 # A title is the finding in one line: at 1280 px the page column is about 690 px, which holds
-# about 75 characters of the 16 px title. Detail goes to the subtitle.
+# about 75 characters of the 15 px title (the browser test measures it). Detail goes to the subtitle.
 TITLE_MAX = 75
-NARROW_TITLE, NARROW_SUBTITLE = 38, 56  # characters per line below NARROW_WIDTH px of chart
+NARROW_TITLE, NARROW_SUBTITLE = 36, 56  # characters per line in a page column below NARROW_WIDTH px
 NARROW_WIDTH = 520
 META = "companion"
 
@@ -128,7 +129,16 @@ def book_renderer(spec: dict, **_: object) -> dict:
     spec.pop("$schema", None)  # no outside URL in the page
     # The anchoring columns serve the data checks (companion.anchors); a chart's rows show the locator.
     if "datasets" in spec:
-        spec["datasets"] = {name: [{k: v for k, v in row.items() if k not in ANCHOR_COLUMNS} for row in rows]
+        # A chart's rows carry the fields the chart uses and their source, nothing else:
+        # a DataFrame's other columns would ride along into the page unseen.
+        used = json.dumps({k: v for k, v in spec.items() if k != "datasets"})
+
+        def drawn(field: str) -> bool:  # named as a field ("field": "x") or in an expression (datum.x)
+            return (f'"{field}"' in used or f"datum.{field}" in used or f"datum['{field}']" in used
+                    or f'datum[\\"{field}\\"]' in used)
+
+        spec["datasets"] = {name: [{k: v for k, v in row.items()
+                                    if k not in ANCHOR_COLUMNS and (k in TRACE_COLUMNS or drawn(k))} for row in rows]
                             for name, rows in spec["datasets"].items()}
     elif not spec.get("data", {}).get("values"):
         raise ValueError("a book chart must carry its data inline (pass a DataFrame to alt.Chart)")
@@ -147,7 +157,7 @@ def book_renderer(spec: dict, **_: object) -> dict:
     # No role here: companion-charts.js names the drawn SVG, and Vega labels every mark.
     page.write(f'<div class="companion-chart-view" id="{cid}"></div>\n')
     page.write(f'<script type="{SPEC_MIMETYPE}" data-target="{cid}">{spec_json}</script>\n')
-    page.write(f'<figcaption>{html.escape(description)}</figcaption>\n')
+    page.write(f'<figcaption id="{cid}-caption">{html.escape(description)}</figcaption>\n')
     page.write(f'<details class="companion-chart-details" data-chart="{cid}"><summary>Data behind this chart ({rows} rows): '
                f'table and CSV</summary></details>\n</figure>')
     return {"text/html": page.getvalue()}

@@ -245,8 +245,11 @@ def _check_standing(row: dict, rows: pd.DataFrame, score: str) -> None:
 
 
 def score(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = None,
-          path: Path = FORECASTS) -> ForecastRecord:
-    """Compute, show and record a forecast's score (`evaluate` returns it without showing it)."""
+          path: Path = FORECASTS) -> None:
+    """Compute, show and record a forecast's score (`evaluate` returns it without showing it).
+
+    Returns nothing, as `ledger.reproduce` does: the card is the output (a returned record would
+    print its repr under the card)."""
     record = evaluate(forecast_id, note=note, frame=frame, path=path)
     if in_book_build():
         if frame is not None:
@@ -256,18 +259,17 @@ def score(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = None
                                 f"data/forecasts.csv ({record.recorded_score!r}); fix the data or the record")
     publish(GLUE_PREFIX + forecast_id, Glued(record, RECORD_MIMETYPE, f"<forecast record {forecast_id}: {record.score}>"),
             card_html(record))
-    return record
 
 
 def badge_html(score_name: str) -> str:
-    meaning, symbol, colour = SCORES[score_name]
+    _, symbol, _ = SCORES[score_name]
     slug = score_name.replace(" ", "-")
-    return (f'<span class="verdict-badge forecast-{slug}" style="border-color:{colour}" title="{html.escape(meaning)}">'
+    return (f'<span class="verdict-badge forecast-{slug}">'
             f'<span aria-hidden="true">{symbol}</span> {score_name}</span>')
 
 
 def card_html(record: ForecastRecord) -> str:
-    from companion.bib import cite_html
+    from companion.bib import cite_html, short
 
     esc = html.escape
     years = "".join(f"<li>{year}: {value:g}</li>" for year, value in record.yearly.items())
@@ -285,7 +287,10 @@ def card_html(record: ForecastRecord) -> str:
         + (f" (horizon in the report: {esc(record.horizon)})" if record.horizon else "") + "</dd>"
         + (f"<dt>Rule</dt><dd>{esc(record.rule)}</dd><dt>By year</dt><dd><ul class=\"forecast-years\">{years}</ul></dd>"
            if record.rule else "")
-        + (f"<dt>Evidence</dt><dd><ul>{cited}</ul></dd>" if cited else "")
+        # The rows behind the yearly values, folded (and loaded when opened: companion.deferred).
+        + (f'<dt>Evidence</dt><dd><details class="forecast-evidence"><summary>{len(record.evidence)} rows, from '
+           f'{esc(", ".join(sorted({short(e["source"]) for e in record.evidence})))}</summary><ul>{cited}</ul>'
+           f"</details></dd>" if cited else "")
         + why_html(record.why, record.note) + '</dl>'
         + mismatch + "</section>"
     )

@@ -860,8 +860,11 @@ def publish(key: str, glued: Glued, card: str) -> None:
 
 def badge_html(verdict: str) -> str:
     other = {WITHDRAWN: ("Withdrawn from the inventory: not a checkable figure (the reason is on record).", "–", "#999999")}
-    meaning, symbol, colour = VERDICTS.get(verdict, other.get(verdict, ("Not yet checked.", "…", "#999999")))
-    return (f'<span class="verdict-badge verdict-{verdict}" style="border-color:{colour}" title="{html.escape(meaning)}">'
+    _, symbol, _ = VERDICTS.get(verdict, other.get(verdict, ("Not yet checked.", "…", "#999999")))
+    # No hover text and no inline colour: a long chapter shows a hundred badges; the scale's
+    # meanings are on the intro and methods pages, each card says why in words, and the colour
+    # comes from companion.css (a test keeps it equal to VERDICTS).
+    return (f'<span class="verdict-badge verdict-{verdict}">'
             f'<span aria-hidden="true">{symbol}</span> {verdict}</span>')
 
 
@@ -908,8 +911,7 @@ def card_id_html(kind: str, item_id: str) -> str:
     esc = html.escape
     anchor = f"#{kind}-{esc(item_id)}"
     return (f'<a class="claim-id" href="{anchor}">{esc(item_id)}</a>'
-            f'<a class="claim-permalink" href="{anchor}" aria-label="Link to this {kind}: {esc(item_id)}" '
-            f'title="Link to this {kind}">#</a>')
+            f'<a class="claim-permalink" href="{anchor}" aria-label="Link to this {kind}">#</a>')
 
 
 def why_html(why: str, note: str) -> str:

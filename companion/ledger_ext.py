@@ -21,6 +21,7 @@ import functools
 import html
 import io
 import json
+import re
 from pathlib import Path
 
 import altair as alt
@@ -30,7 +31,7 @@ from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from companion import bib, charts, claims as inventory, forecasts, ledger, report, sources_audit
+from companion import bib, charts, claims as inventory, forecasts, ledger, report, sources_audit, tables
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
@@ -285,17 +286,15 @@ def _tally_badge(label: str) -> str:
 
 def render_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
     frame = tally_frame(rows)
-    body = "".join(f"<tr><td>{_tally_badge(v)}</td><td>{n}</td><td>{k}</td></tr>"
-                   for v, n, k in frame.itertuples(index=False))
+    shown = frame.set_axis(["verdict", "claims", "sentences"], axis=1).assign(verdict=lambda d: d.verdict.map(_tally_badge))
     link = _rel(app, docname, "book/ledger")
     sentences = len({r["sentence_start"] for r in rows})
     return (f'<div class="ledger-tally"><p>{checked_phrase(rows)}, in {sentences} sentences of the report; '
             f'the <a href="{link}">claims ledger</a> lists every one. A sentence that holds several claims counts '
             'once in the last column, under the least favourable verdict among them.</p>'
-            f'<table class="ledger-tally-table"><caption>Claims and report sentences by verdict</caption>'
-            f'<thead><tr><th scope="col">Verdict</th><th scope="col">Claims</th>'
-            f'<th scope="col">Report sentences</th></tr></thead>'
-            f'<tbody>{body}</tbody></table></div>')
+            + tables.table(shown, caption="Claims and report sentences by verdict", html_columns=["verdict"],
+                           headers={"sentences": "Report sentences"}, classes="ledger-tally-table").html
+            + "</div>")
 
 
 def verdict_chart_html(rows: list[dict]) -> str:
@@ -324,21 +323,39 @@ def verdict_chart_html(rows: list[dict]) -> str:
     return charts.book_renderer(chart.to_dict())["text/html"]
 
 
+TIME_KINDS = ("date", "period", "duration")
+
+
+def shown_figure(row: dict) -> str:
+    """The report's figure as the ledger page prints it: '9,000,000 people', '3–9 provinces' (dates
+    and periods as written; ledger.csv keeps the raw value)."""
+    figure = row["report_figure"]
+    if row["kind"] not in TIME_KINDS:
+        figure = re.sub(r"(?<![\d.-])\d{4,}(?![\d-])", lambda m: f"{int(m.group()):,}", figure)
+    return re.sub(r"(\d)\.\.(\d)", "\\1–\\2", figure)
+
+
 def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
     esc = html.escape
-    body = []
-    for r in rows:
+
+    def claim_link(r: dict) -> str:
         target = (_rel(app, docname, r["docname"]) + f"#claim-{r['id']}") if r["docname"] else ""
-        ident = f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
-        sources = ", ".join(cite_html(k) for k in r["sources"].split("; ") if k) if r["sources"] else ""
-        body.append(
-            f'<tr data-verdict="{esc(r["verdict"])}" data-chapter="{r["chapter"]}">'
-            f'<td>{ident}</td><td>{r["chapter"]}</td><td class="ledger-quote">{esc(r["quote"])}</td>'
-            f'<td>{esc(r["report_figure"])}</td><td>{esc(r["independent"])}</td>'
-            f'<td>{ledger.badge_html(r["verdict"])}</td><td>{sources}</td></tr>')
+        return f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
+
+    frame = pd.DataFrame({
+        "claim": [claim_link(r) for r in rows], "chapter": [r["chapter"] for r in rows],
+        "quote": [r["quote"] for r in rows], "report_figure": [shown_figure(r) for r in rows],
+        "independent": [r["independent"] for r in rows], "verdict": [ledger.badge_html(r["verdict"]) for r in rows],
+        "sources": [r["sources"] for r in rows], "verdict_key": [r["verdict"] for r in rows],
+        "chapter_key": [r["chapter"] for r in rows]})
+    claims_table = tables.table(
+        frame, caption="Every quantitative claim of the report (select a column heading to sort)",
+        headers={"quote": "The report's words", "report_figure": "Report's figure",
+                 "independent": "Independent figure(s)"},
+        html_columns=["claim", "verdict"], sources=["sources"], table_id="ledger-table", sortable=True,
+        row_data={"verdict_key": "verdict", "chapter_key": "chapter"}, classes="claims-ledger-table")
     unverifiable = pd.DataFrame(rows).assign(unverifiable=lambda d: d.verdict.eq("unverifiable")) \
-        .groupby("chapter").unverifiable.sum()
-    unverifiable_cells = "".join(f"<tr><td>{c}</td><td>{int(n)}</td></tr>" for c, n in unverifiable.items())
+        .groupby("chapter").unverifiable.sum().astype(int).reset_index()
     options = "".join(f'<option value="{v}">{v}</option>' for v in list(ledger.VERDICTS) + [ledger.PENDING])
     to_root = "../" * docname.count("/")  # the downloads sit at the site root
     csv_link, json_link = (to_root + name for name in DOWNLOADS)
@@ -350,15 +367,8 @@ def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
         'placeholder="id, words of the quote, source…"></label> '
         f'<label>Verdict <select id="ledger-verdict"><option value="">all</option>{options}</select></label> '
         '<span id="ledger-count" aria-live="polite"></span></div>'
-        '<div class="ledger-table-wrap"><table class="claims-ledger-table" id="ledger-table">'
-        '<caption>Every quantitative claim of the report (select a column heading to sort)</caption><thead><tr>'
-        + "".join(f'<th scope="col"><button type="button" class="ledger-sort" data-column="{i}">{h}</button></th>'
-                  for i, h in enumerate(["Claim", "Chapter", "The report's words", "Report's figure",
-                                         "Independent figure(s)", "Verdict", "Sources"]))
-        + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>"
-        + '<table class="ledger-unverifiable"><caption>Unverifiable claims by chapter</caption>'
-        '<thead><tr><th scope="col">Chapter</th><th scope="col">Unverifiable</th></tr></thead>'
-        f"<tbody>{unverifiable_cells}</tbody></table>"
+        + claims_table.html
+        + tables.table(unverifiable, caption="Unverifiable claims by chapter", classes="ledger-unverifiable").html
     )
 
 
@@ -471,21 +481,19 @@ def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], cla
     grouped = errata_records(records, claims)
     everything = [r for kinds in grouped.values() for items in kinds.values() for r in items]
     link = _rel(app, docname, "book/errata")
-    body = "".join(
-        f'<tr><td>{html.escape(MATERIALITY_HEADINGS[m])}</td>'
-        f'<td><a href="{link}#errata-{_slug(m, kind)}">{html.escape(ERRATA_HEADINGS[kind])}</a></td>'
-        f"<td>{len(items)}</td><td>{_sentences(items)}</td></tr>"
-        for m, kinds in grouped.items() for kind, items in kinds.items() if items)
+    shown = pd.DataFrame(
+        [(MATERIALITY_HEADINGS[m], f'<a href="{link}#errata-{_slug(m, kind)}">{html.escape(ERRATA_HEADINGS[kind])}</a>',
+          len(items), _sentences(items))
+         for m, kinds in grouped.items() for kind, items in kinds.items() if items],
+        columns=["how much it matters", "kind of error", "claims", "report sentences"])
     by_materiality = ", ".join(f"{_sentences([r for items in kinds.values() for r in items])} "
                                f"{MATERIALITY_HEADINGS[m].split()[0].lower()}"
                                for m, kinds in grouped.items() if any(kinds.values()))
     return (f'<div class="errata-tally"><p>{len(everything)} claims, in {_sentences(everything)} sentences of the '
             f'report, are wrong or inconsistent ({by_materiality}, counting each sentence once); the '
             f'<a href="{link}">errata</a> give each correction with its source and say how much it matters.</p>'
-            '<table class="errata-tally-table"><caption>Errata by how much they matter and kind of error</caption>'
-            '<thead><tr><th scope="col">How much it matters</th><th scope="col">Kind of error</th>'
-            '<th scope="col">Claims</th><th scope="col">Report sentences</th></tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+            + tables.table(shown, caption="Errata by how much they matter and kind of error",
+                           html_columns=["kind of error"], classes="errata-tally-table").html + "</div>")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -515,34 +523,33 @@ def render_forecast_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
     _warn_unscored(rows, docname)
     frame = scorecard_tally(rows)
     link = _rel(app, docname, "book/ch9_what_happened_next") + "#the-scorecard"
-    body = "".join(f"<tr><td>{_score_badge(s)}</td><td>{n}</td></tr>" for s, n in frame.itertuples(index=False))
+    shown = frame.assign(score=frame.score.map(_score_badge))
     scorable = sum(1 for r in rows if r["score"] not in (forecasts.VAGUE, ledger.PENDING))
     return (f'<div class="forecast-tally"><p>{len(rows)} forecasts in the report, {scorable} of them scorable '
             f'against what happened from 2018 to 2025; the <a href="{link}">scorecard</a> gives each score and its evidence.</p>'
-            '<table class="forecast-tally-table"><caption>Forecasts by score</caption>'
-            '<thead><tr><th scope="col">Score</th><th scope="col">Forecasts</th></tr></thead>'
-            f"<tbody>{body}</tbody></table></div>")
+            + tables.table(shown, caption="Forecasts by score", html_columns=["score"],
+                           classes="forecast-tally-table").html + "</div>")
 
 
 def render_scorecard(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    """One line per forecast, linked to its card: the cards hold the words, the reading and the evidence."""
     _warn_unscored(rows, docname)
     esc = html.escape
     to_root = "../" * docname.count("/")
     csv_link, json_link = (to_root + name for name in SCORECARD_DOWNLOADS)
-    body = []
-    for r in rows:
+
+    def forecast_link(r: dict) -> str:
         target = (_rel(app, docname, r["docname"]) + f"#forecast-{r['id']}") if r["docname"] else ""
-        ident = f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
-        body.append(f'<tr data-score="{esc(r["score"])}"><td>{ident}</td><td>{r["chapter"]}</td>'
-                    f'<td class="ledger-quote">{esc(r["quote"])}</td><td>{esc(r["forecast"])}</td>'
-                    f'<td>{_score_badge(r["score"])}</td><td>{esc(r["why"])}</td></tr>')
+        return f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
+
+    frame = pd.DataFrame({"forecast": [forecast_link(r) for r in rows], "section": [r["chapter"] for r in rows],
+                          "score": [_score_badge(r["score"]) for r in rows], "score_key": [r["score"] for r in rows]})
     return (f'<p class="ledger-downloads">Download the scorecard: <a href="{csv_link}" download>scorecard.csv</a> · '
             f'<a href="{json_link}" download>scorecard.json</a></p>'
-            '<div class="ledger-table-wrap"><table class="forecast-scorecard-table">'
-            '<caption>Every forecast of the report, scored against 2018–2025</caption><thead><tr>'
-            + "".join(f'<th scope="col">{h}</th>' for h in ("Forecast", "Section", "The report's words",
-                                                              "Read as", "Score", "Why"))
-            + "</tr></thead><tbody>" + "".join(body) + "</tbody></table></div>")
+            + tables.table(frame, caption="Every forecast of the report, scored against 2018–2025 (each links to "
+                                          "its card, with the report's words, the evidence and why)",
+                           html_columns=["forecast", "score"], row_data={"score_key": "score"},
+                           classes="forecast-scorecard-table").html)
 
 
 def render_corrections(app: Sphinx, docname: str, records: dict[str, dict]) -> str:
@@ -583,14 +590,19 @@ def book_title(app: Sphinx) -> str:
     return app.config.html_title or app.config.project
 
 
-def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
-    """schema.org ClaimReview for the records the book stands behind (`publishes_claim_review`)."""
+def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> dict | None:
+    """schema.org ClaimReview for the records the book stands behind (`publishes_claim_review`).
+
+    One JSON-LD graph per page: the reviewed report, its author and the reviewing book are nodes
+    of their own, which each ClaimReview references by @id rather than repeating them."""
     base = app.config.html_baseurl or ""
     page = (base.rstrip("/") + "/" if base else "") + app.builder.get_target_uri(docname)
     pub = report.publication()
-    author = {"@type": "Person", "name": pub.author}
-    appearance = {"@type": "CreativeWork", "name": pub.title, "datePublished": pub.date, "url": pub.url,
-                  "author": author, "publisher": {"@type": "Organization", "name": pub.publisher}}
+    shared = [{"@id": "#reviewer", "@type": "Organization", "name": book_title(app)},
+              {"@id": "#report-author", "@type": "Person", "name": pub.author},
+              {"@id": "#report", "@type": "CreativeWork", "name": pub.title, "datePublished": pub.date,
+               "url": pub.url, "author": {"@id": "#report-author"},
+               "publisher": {"@type": "Organization", "name": pub.publisher}}]
     reviews = []
     for r in records:
         if not publishes_claim_review(r):
@@ -599,23 +611,22 @@ def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> list[dict]:
                   "ratingExplanation": r["why"][0].upper() + r["why"][1:] + ".",
                   "ratingValue": RATING[r["verdict"]], "bestRating": max(RATING.values()),
                   "worstRating": min(RATING.values())}
-        citations = []
-        for key in sorted({f["source"] for f in r["figures"]}):
-            fields = entries()[key].fields
-            citations.append({"@type": "CreativeWork", "name": fields.get("title", key).replace("{", "").replace("}", ""),
-                              **({"url": fields["url"]} if "url" in fields else {})})
+        # Each source by its address (its title and the rest are in the bibliography).
+        citations = [{"@type": "CreativeWork", "url": entries()[key].fields["url"]}
+                     for key in sorted({f["source"] for f in r["figures"]}) if "url" in entries()[key].fields]
         reviews.append({
-            "@context": "https://schema.org", "@type": "ClaimReview", "url": f"{page}#claim-{r['id']}",
+            "@type": "ClaimReview", "url": f"{page}#claim-{r['id']}",
             "claimReviewed": r["quote"], "reviewRating": rating, "citation": citations,
-            "author": {"@type": "Organization", "name": book_title(app)},
-            "itemReviewed": {"@type": "Claim", "author": author, "datePublished": pub.date, "appearance": appearance},
+            "author": {"@id": "#reviewer"},
+            "itemReviewed": {"@type": "Claim", "author": {"@id": "#report-author"}, "datePublished": pub.date,
+                             "appearance": {"@id": "#report"}},
         })
-    return reviews
+    return {"@context": "https://schema.org", "@graph": shared + reviews} if reviews else None
 
 
 def _page_context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     records = [r for r in getattr(app, "companion_records", {}).values() if r["docname"] == pagename]
-    reviews = claim_reviews(app, pagename, records) if records else []
+    reviews = claim_reviews(app, pagename, records) if records else None
     if reviews:
         # Compact: the markup is for machines, and every byte of <head> is in every visit's page weight.
         payload = json.dumps(reviews, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

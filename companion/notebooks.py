@@ -99,16 +99,18 @@ def _names(code: str) -> tuple[set[str], set[str]]:
 
 def shown_code(source: Path) -> list[dict]:
     """Every code cell a reader sees unfolded on the page, classed as `verdict` code (a call to
-    reproduce/score, or a cell binding a name that such a call, directly or through other shown
-    cells, reads) or `other` code, with its count of non-blank lines."""
+    reproduce/score, or a cell binding a name that such a call reads, directly or through other
+    cells, folded ones included: a folded cell may hold a card's commentary) or `other` code, with
+    its count of non-blank lines."""
     cells = []
     for cell in jupytext.read(source).cells:
-        tags = set(cell.get("metadata", {}).get("tags", []))
-        if cell.cell_type != "code" or tags & (FOLDED | REMOVED):
+        if cell.cell_type != "code":
             continue
+        tags = set(cell.get("metadata", {}).get("tags", []))
         bound, read = _names(cell.source)
         lines = sum(1 for line in cell.source.splitlines() if line.strip())
         cells.append({"source": cell.source, "lines": lines, "bound": bound, "read": read,
+                      "shown": not tags & (FOLDED | REMOVED),
                       "kind": "verdict" if VERDICT_CALL.search(cell.source) else "other"})
     needed: set[str] = set()
     for cell in reversed(cells):
@@ -116,7 +118,7 @@ def shown_code(source: Path) -> list[dict]:
             cell["kind"] = "verdict"
         if cell["kind"] == "verdict":
             needed |= cell["read"]
-    return cells
+    return [cell for cell in cells if cell["shown"]]
 
 
 def shown_lines(source: Path) -> dict[str, int]:

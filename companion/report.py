@@ -122,9 +122,17 @@ def numerals(body: str, context: int = 60) -> list[tuple[str, str]]:
     return found
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+
+
 def numerals_table(number: int):
     """A chapter's opening table: every numeral its report section states, in context."""
     import pandas as pd
 
+    from companion import tables
+
     rows = numerals(section(number).body)
-    return pd.DataFrame(rows, columns=["figure", "in the report's words"]).rename_axis("#").rename(lambda i: i + 1)
+    frame = pd.DataFrame(rows, columns=["figure", "in the report's words"])
+    frame.insert(0, "order", range(1, len(frame) + 1))
+    return tables.table(frame, caption=f"Every numeral in the report's {ORDINALS[number - 1]} section, in order, "
+                                       "with the words around it", sources=())

@@ -102,20 +102,22 @@ COLUMNS = ("Source", "How the report names it", "Found", "Says what the report s
 
 
 def audit_html(claims: dict[str, dict] | None = None, path=REPORT_SOURCES) -> str:
-    """The report's-sources page table: plain semantic HTML, styled by companion.css."""
+    """The report's-sources page table, written by the book's one table function (companion.tables)."""
+    import pandas as pd
+
+    from companion import tables
+
     claims = claims if claims is not None else ledger.claims()
     esc = html.escape
-    body = []
+    rows = []
     for r in audit_rows(claims, path):
         named = "; ".join(f"“{esc(n)}”" for n in _split(r["names"])) or f"not named: {esc(r['evident_use'])}"
-        read = esc(r["form"]) + (": " + ", ".join(bib.cite_html(k) for k in r["bib_keys"]) if r["bib_keys"] else "")
+        read = esc(r["form"]) + (": " + ", ".join(tables.source_link(k) for k in r["bib_keys"]) if r["bib_keys"] else "")
         claim_list = "; ".join(f"<code>{esc(c)}</code> ({esc(v)})" for c, v in zip(r["claim_ids"], r["verdicts"])) or "—"
         searched = f" {r['searches']} searches on record for its claims." if r["found"] != "yes" and r["searches"] else ""
-        cells = [named, esc(r["found"]), esc(r["says"]), read, claim_list, esc(r["note"]) + searched]
-        body.append(f'<tr id="source-{esc(r["id"])}"><th scope="row">{esc(r["source"])}</th>'
-                    + "".join(f'<td data-label="{label}">{cell}</td>' for label, cell in zip(COLUMNS[1:], cells))
-                    + "</tr>")
-    head = "".join(f'<th scope="col">{h}</th>' for h in COLUMNS)
-    return (f'<table class="companion-table report-sources"><caption>The report\'s sources: '
-            f'{len(body)} named or evidently used</caption><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table>')
+        rows.append([f"source-{r['id']}", r["source"], named, r["found"], r["says"], read, claim_list,
+                     esc(r["note"]) + searched])
+    frame = pd.DataFrame(rows, columns=["anchor", *COLUMNS])
+    return tables.table(frame, caption=f"The report's sources: {len(rows)} named or evidently used",
+                        headers={c: c for c in COLUMNS}, row_ids="anchor", sources=(),
+                        html_columns=[COLUMNS[1], COLUMNS[4], COLUMNS[5], COLUMNS[6]], classes="report-sources").html

@@ -1,9 +1,10 @@
 """The companion's Sphinx extension: offline charts, no outside hosts, a quiet strict build.
 
-* Ships the chart scripts. vega, vega-lite and vega-embed come from the npm packages pinned in
-  package-lock.json (installed by `make`), copied at build time into `_static/vendor/` without
-  their source-map comments, and loaded only on pages that hold a chart. Nothing third-party is
-  committed, nothing is fetched at build time.
+* Compiles every chart from Vega-Lite to Vega as its page is written (companion.vega), and ships
+  the one chart script a page then needs: vega, from the npm package pinned in package-lock.json
+  (installed by `make`), copied at build time into `_static/vendor/` without its source-map
+  comment and loaded only on pages that hold a chart. Nothing third-party is committed, nothing
+  is fetched at build time, no page loads vega-lite.
 * Drops sphinx-thebe's scripts: jupyter-book 1 always loads the extension, whose inline
   configuration names an outside host and whose loader is injected twice and throws.
 * Tells chapter kernels to use the book renderer (companion.charts reads the variable).
@@ -28,8 +29,10 @@ from sphinx.errors import ExtensionError
 
 from sphinx.util import logging
 
-from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, notebooks
-from companion.charts import RENDERER_ENV, SPEC_MIMETYPE
+from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, deferred, notebooks
+from companion.charts import RENDERER_ENV
+from companion import vega
+from companion.vega import VEGA_MIMETYPE, compile_page
 from companion.data import DATAPACKAGE, INVENTORY, dataset_names, dataset_path
 from companion.ledger_ext import book_title
 
@@ -39,12 +42,8 @@ _LOAD_CALL = re.compile(r"""data\.load\(\s*["'](\w+)["']""")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 NODE_MODULES = ROOT / "node_modules"
-# Load order matters: vega-lite needs vega, vega-embed needs both.
-VENDOR_SCRIPTS = (
-    ("vega", "build/vega.min.js"),
-    ("vega-lite", "build/vega-lite.min.js"),
-    ("vega-embed", "build/vega-embed.min.js"),
-)
+# Charts arrive compiled to Vega, so vega is the only third-party script a page loads.
+VENDOR_SCRIPTS = (("vega", "build/vega.min.js"),)
 STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_SUBDIR = "vendor"
 
@@ -83,6 +82,7 @@ def install_assets(static_dir: Path, node_modules: Path = NODE_MODULES) -> None:
         _write_if_changed(static_dir / VENDOR_SUBDIR / name, strip_source_map(source.read_text(encoding="utf-8")))
     for source in sorted(STATIC_DIR.iterdir()):
         _write_if_changed(static_dir / source.name, source.read_text(encoding="utf-8"))
+    _write_if_changed(static_dir / vega.CONFIG_SCRIPT, vega.config_script())
 
 
 def _install_assets(app: Sphinx) -> None:
@@ -102,6 +102,76 @@ def _disable_thebe(app: Sphinx, config) -> None:
     app.registry.css_files[:] = [(name, attrs) for name, attrs in app.registry.css_files if "thebe" not in (name or "")]
 
 
+_PRE = re.compile(r'(<div class="highlight"><pre>)(.*?)(</pre>)', re.S)
+
+
+def _token_styles(style_names: tuple[str, ...]) -> dict[str, tuple]:
+    """Each Pygments token class, with how every given style draws it."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import STANDARD_TYPES
+
+    styles = [get_style_by_name(name) for name in style_names]
+    return {css: tuple(tuple(sorted(style.style_for_token(token).items())) for style in styles)
+            for token, css in STANDARD_TYPES.items() if css}
+
+
+def plain_token_classes(*style_names: str) -> frozenset[str]:
+    """Pygments token classes drawn exactly like plain code text in every given style (names,
+    punctuation, whitespace in the theme's styles): their spans change nothing on screen."""
+    from pygments.styles import get_style_by_name
+    from pygments.token import Token
+
+    if not style_names:
+        return frozenset()
+    text = tuple(tuple(sorted(get_style_by_name(name).style_for_token(Token.Text).items())) for name in style_names)
+    return frozenset(css for css, look in _token_styles(style_names).items() if look == text)
+
+
+def same_look_classes(*style_names: str) -> dict[str, str]:
+    """Each token class -> one class drawn exactly like it in every given style (strings, string
+    affixes and interpolations, and operators share one colour in the theme's styles)."""
+    drawn = _token_styles(style_names)
+    canonical: dict[tuple, str] = {}
+    for css in sorted(drawn):
+        canonical.setdefault(drawn[css], css)
+    return {css: canonical[look] for css, look in drawn.items() if canonical[look] != css}
+
+
+def without_plain_spans(body: str, classes: frozenset[str], same: dict[str, str] | None = None) -> str:
+    """Inside highlighted code: drop the spans of `classes`, keeping their text, give each span
+    the one class of its look (`same`) and join neighbouring spans of one look. Nothing changes
+    on screen; Pygments' spans had made the shown code a third of a chapter's HTML. Such a span
+    holds only text, never another span."""
+    if not classes and not same:
+        return body
+    plain = re.compile(r'<span class="(?:' + "|".join(map(re.escape, sorted(classes))) + r')">([^<]*)</span>') \
+        if classes else None
+    renamed = re.compile(r'<span class="(' + "|".join(map(re.escape, sorted(same))) + r')">') if same else None
+    joined = re.compile(r'<span class="([\w-]+)">([^<]*)</span><span class="\1">')
+
+    def tidy(code: str) -> str:
+        if plain:
+            code = plain.sub(r"\1", code)
+        if renamed:
+            code = renamed.sub(lambda m: f'<span class="{same[m.group(1)]}">', code)
+        while True:
+            merged = joined.sub(r'<span class="\1">\2', code)
+            if merged == code:
+                return code
+            code = merged
+
+    return _PRE.sub(lambda m: m.group(1) + tidy(m.group(2)) + m.group(3), body)
+
+
+def _code_styles(app: Sphinx) -> tuple[str, ...]:
+    """The light and dark Pygments styles the theme draws code with (pydata-sphinx-theme options)."""
+    try:
+        options = app.builder.theme.get_options(app.config.html_theme_options)
+    except Exception:  # noqa: BLE001 - a theme without these options: strip nothing
+        return ()
+    return tuple(options[key] for key in ("pygments_light_style", "pygments_dark_style") if options.get(key))
+
+
 # docutils writes the bibliography as role="list" holding role="doc-biblioentry" children, which
 # is invalid ARIA (a list must own listitems: axe's critical "aria-required-children").
 _CITATION_ENTRY = re.compile(r'class="citation" id="([^"]+)" role="doc-biblioentry"')
@@ -112,9 +182,21 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["body"] = _CITATION_ENTRY.sub(r'class="citation" id="\1" role="listitem"', context["body"])
         if notebooks.is_chapter(pagename):
             context["body"] = notebooks.link_html(pagename) + context["body"]
-    if SPEC_MIMETYPE in context.get("body", ""):
+        if not hasattr(app, "companion_code_looks"):
+            styles = _code_styles(app)
+            app.companion_code_looks = (plain_token_classes(*styles), same_look_classes(*styles) if styles else {})
+        context["body"] = without_plain_spans(compile_page(context["body"]), *app.companion_code_looks)
+        context["body"], parts = deferred.defer(context["body"], pagename)
+        if parts and app.builder.format == "html":
+            _write_if_changed(Path(app.outdir) / "_static" / deferred.FOLDER / deferred.script_name(pagename),
+                              deferred.script(pagename, parts))
+            app.add_js_file("companion-deferred.js", priority=655, loading_method="defer")
+    if VEGA_MIMETYPE in context.get("body", ""):
+        # A plain (blocking) script: measured, it beats async, which the browser ran only after the
+        # page's layout and the theme's scripts, delaying every chart (bench/run.py).
         for index, (_, name) in enumerate(vendor_files()):
             app.add_js_file(f"{VENDOR_SUBDIR}/{name}", priority=600 + index)
+        app.add_js_file(vega.CONFIG_SCRIPT, priority=649)
         app.add_js_file("companion-charts.js", priority=650)
 
 

@@ -16,6 +16,7 @@ import html
 import math
 import numbers
 import os
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from pathlib import Path
@@ -36,14 +37,16 @@ def cite_anchor(key: str) -> str:
     return make_id(f"cite-{key}")
 
 
-def source_link(key: str, page: str = BIBLIOGRAPHY_PAGE) -> str:
-    """A short citation linking to the source's entry in the book's bibliography, with its tier mark."""
+def source_link(key: str, page: str = BIBLIOGRAPHY_PAGE, *, with_title: bool = True) -> str:
+    """A short citation linking to the source's entry in the book's bibliography, with its tier
+    mark (and the source's title on hover, unless a page with many citations leaves it out)."""
     from companion.bib import entries, short, tier_mark
 
     if key not in entries():
         raise KeyError(f"source {key!r} is not in references.bib")
     title = entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
-    return (f'<a class="reference internal" href="{page}#{cite_anchor(key)}" title="{html.escape(title)}">'
+    hover = f' title="{html.escape(title)}"' if with_title else ""
+    return (f'<a class="reference internal" href="{page}#{cite_anchor(key)}"{hover}>'
             f'{html.escape(short(key))}</a>{tier_mark(key)}')
 
 
@@ -91,6 +94,24 @@ def format_value(value: object, *, decimals: int | None = None, separators: bool
     return str(value)
 
 
+_LONG_TOKEN = re.compile(r"[^\s<>]{12,}")
+_SEPARATOR = re.compile(r"([_/.=,;:|()\[\]-])(?=[^\s])")
+_UNBROKEN = re.compile(r"[^_/.=,;:|()\[\]\s<>-]{20,}")
+
+
+def breakable(text: str) -> str:
+    """Let a long identifier, address or pattern wrap after its separators (data/ihs_territory.csv,
+    population_under_rule), and a run of 20 characters with none every 16, so no column needs to
+    be wider than the page. (Escaped text: `&` and `;` of an entity are never split.)"""
+    def split(token: str) -> str:
+        if "&" in token:
+            return token
+        token = _SEPARATOR.sub(r"\1<wbr>", token)
+        return _UNBROKEN.sub(lambda m: "<wbr>".join(m.group()[i:i + 16] for i in range(0, len(m.group()), 16)), token)
+
+    return _LONG_TOKEN.sub(lambda m: split(m.group()), text)
+
+
 class Table:
     """A finished table: `_repr_html_` for Jupyter and the book, `html` for pages built in Sphinx."""
 
@@ -110,7 +131,8 @@ class Table:
 def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | None = None,
           units: Mapping[str, str] | None = None, sources: Iterable[str] = ("source",),
           decimals: Mapping[str, int] | None = None, html_columns: Iterable[str] = (),
-          row_headers: bool = True, classes: str = "", link_page: str = BIBLIOGRAPHY_PAGE) -> Table:
+          row_headers: bool = True, classes: str = "", link_page: str = BIBLIOGRAPHY_PAGE,
+          table_id: str | None = None, row_ids: str | None = None, row_data: Mapping[str, str] | None = None, sortable: bool = False) -> Table:
     """Write `frame` as the book's table.
 
     caption: what the table shows, as a sentence. headers: column -> words, where the default
@@ -118,11 +140,19 @@ def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | Non
     sources: columns holding bibliography keys ('; '-separated for several), each linked to its
     entry. decimals: column -> fixed decimals. html_columns: columns already holding HTML (the
     caller escaped it). A named index becomes the first column; an unnamed one is dropped.
+    For interactive tables (the ledger): table_id, row_data (column -> data-* attribute on each
+    row; the column itself is not shown) and sortable (each header a sort button, for
+    companion-ledger.js). row_ids: a column whose values become each row's id (an anchor to link
+    to; the column itself is not shown).
     """
     if not caption or not caption.strip():
         raise ValueError("a table needs a caption that says what it shows")
     if frame.index.name is not None or any(name is not None for name in frame.index.names[1:]):
         frame = frame.reset_index()
+    row_data = dict(row_data or {})
+    attributes = frame[list(row_data)] if row_data else None
+    anchors = list(frame[row_ids]) if row_ids else None
+    frame = frame.drop(columns=list(row_data) + ([row_ids] if row_ids else []))
     headers, units, decimals = dict(headers or {}), dict(units or {}), dict(decimals or {})
     sources, html_columns = set(sources) & set(frame.columns), set(html_columns)
     unknown = (set(headers) | set(units) | set(decimals) | html_columns) - set(frame.columns)
@@ -140,20 +170,30 @@ def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | Non
             return ", ".join(source_link(key, link_page) for key in str(value).split("; ") if key)
         if column in html_columns and not is_empty(value):
             return str(value)
-        return html.escape(format_value(value, decimals=decimals.get(column), separators=not is_year_column(column)))
+        return breakable(html.escape(format_value(value, decimals=decimals.get(column),
+                                                  separators=not is_year_column(column))))
 
     rows = []
-    for values in frame.itertuples(index=False, name=None):
+    for number, values in enumerate(frame.itertuples(index=False, name=None)):
         cells = []
         for position, (column, label, value) in enumerate(zip(frame.columns, labels, values)):
             tag = "th" if row_headers and position == 0 else "td"
             scope = ' scope="row"' if tag == "th" else ""
             kind = NUM if column in numeric else ""
             cells.append(f'<{tag}{scope}{kind} data-label="{html.escape(label)}">{cell(column, value)}</{tag}>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    head = "".join(f'<th scope="col"{NUM if column in numeric else ""}>{html.escape(label)}</th>'
-                   for column, label in zip(frame.columns, labels))
+        data = "".join(f' data-{name}="{html.escape(format_value(attributes.iloc[number][column], separators=False))}"'
+                       for column, name in row_data.items()) if row_data else ""
+        anchor = f' id="{html.escape(str(anchors[number]))}"' if anchors else ""
+        rows.append(f"<tr{anchor}{data}>" + "".join(cells) + "</tr>")
+    def heading(position: int, column: str, label: str) -> str:
+        text = html.escape(label)
+        if sortable:
+            text = f'<button type="button" class="table-sort" data-column="{position}">{text}</button>'
+        return f'<th scope="col"{NUM if column in numeric else ""}>{text}</th>'
+
+    head = "".join(heading(i, column, label) for i, (column, label) in enumerate(zip(frame.columns, labels)))
     class_names = " ".join(["companion-table", *classes.split()])
-    return Table(f'<div class="companion-table-wrap"><table class="{class_names}">'
+    ident = f' id="{html.escape(table_id)}"' if table_id else ""
+    return Table(f'<div class="companion-table-wrap"><table class="{class_names}"{ident}>'
                  f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
                  f"<tbody>{''.join(rows)}</tbody></table></div>", caption)

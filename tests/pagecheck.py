@@ -29,7 +29,7 @@ CHART_TIMEOUT_MS = 15_000
 # empty list of views would pass `every` vacuously, so a page mid-navigation is never "settled".
 ALL_CHARTS_SETTLED = """() => document.readyState === 'complete'
     && document.querySelectorAll('.companion-chart-view').length
-       >= document.querySelectorAll('script[type="application/vnd.companion.vegalite+json"]').length
+       >= document.querySelectorAll('script[type="application/vnd.companion.vega+json"]').length
     && [...document.querySelectorAll('.companion-chart-view')]
        .every(e => e.dataset.chartDrawn === 'true' || e.dataset.chartError)"""
 CHART_STATS = """() => [...document.querySelectorAll('.companion-chart-view')].map(e => ({
@@ -40,7 +40,38 @@ CHART_STATS = """() => [...document.querySelectorAll('.companion-chart-view')].m
     label: (e.querySelector('svg') || {getAttribute: () => null}).getAttribute('aria-label'),
     labelled_marks: e.querySelectorAll('svg [role="graphics-symbol"][aria-label]').length,
 }))"""
-SPEC_COUNT = "() => document.querySelectorAll('script[type=\"application/vnd.companion.vegalite+json\"]').length"
+SPEC_COUNT = "() => document.querySelectorAll('script[type=\"application/vnd.companion.vega+json\"]').length"
+
+
+# Nothing but a code block may be wider than its column: the page itself, every table, table
+# wrapper, chart view and claim card. (A code block scrolls inside itself, by design.)
+# companion.css lets the browser skip laying out cards, tables and code far off screen
+# (content-visibility); checks that measure or read colours lay everything out first.
+RENDER_ALL = """() => document.querySelectorAll('*').forEach(e => {
+    if (getComputedStyle(e).contentVisibility === 'auto') e.style.contentVisibility = 'visible'; })"""
+OVERFLOW = """() => {
+    const found = [];
+    (""" + RENDER_ALL + """)();
+    const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+        (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth + 1) found.push(`page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
+    document.querySelectorAll('table, .companion-table-wrap, .ledger-table-wrap, .companion-chart-view, .claim-card')
+        .forEach(e => {
+            if (e.closest('pre, div.highlight') || !e.offsetParent) return;
+            if (e.scrollWidth > e.clientWidth + 1) found.push(`${name(e)} scrolls: ${e.scrollWidth} px of content in ${e.clientWidth} px`);
+            const column = e.parentElement.clientWidth;
+            const width = e.getBoundingClientRect().width;
+            if (column && width > column + 1) found.push(`${name(e)} is ${Math.round(width)} px wide in a ${column} px column`);
+        });
+    return found;
+}"""
+# A chart's title is one line that fits its drawn width (detail goes to the subtitle).
+TITLE_LINES = """() => [...document.querySelectorAll('.companion-chart-view svg')].map(svg => {
+    const title = svg.querySelector('.role-title-text text');
+    return {id: svg.closest('.companion-chart-view').id, lines: title ? Math.max(1, title.querySelectorAll('tspan').length) : 0,
+            width: title ? title.getBBox().width : 0, room: svg.getBoundingClientRect().width};
+})"""
 
 
 @dataclass
@@ -59,7 +90,7 @@ def inside(url: str, base: str) -> bool:
     return url.startswith(base) or url.startswith(("data:", "blob:", "about:"))
 
 
-def check_page(context, url: str, base: str, *, screenshot: Path | None = None) -> PageReport:
+def check_page(context, url: str, base: str, *, screenshot: Path | None = None, check_titles: bool = True) -> PageReport:
     report = PageReport(url)
     page = context.new_page()
 
@@ -97,6 +128,12 @@ def check_page(context, url: str, base: str, *, screenshot: Path | None = None) 
                 report.problems.append(f"chart {chart['id']} drew nothing ({chart['svg']} svg, {chart['marks']} marks)")
             elif not chart["label"] or not chart["labelled_marks"]:
                 report.problems.append(f"chart {chart['id']} has no text for screen readers")
+        report.problems += [f"overflow: {problem}" for problem in page.evaluate(OVERFLOW)]
+        if check_titles:
+            for title in page.evaluate(TITLE_LINES):
+                if title["lines"] > 1 or title["width"] > title["room"] + 1:  # (the controls have no title)
+                    report.problems.append(f"chart {title['id']}: title in {title['lines']} line(s), "
+                                           f"{title['width']:.0f} px wide in {title['room']:.0f} px")
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=False)
@@ -139,6 +176,7 @@ def axe_violations(context, url: str, base: str) -> list[dict]:
     try:
         page.goto(url, wait_until="load")
         page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
+        page.evaluate(RENDER_ALL)  # axe reads colours and positions: lay out what content-visibility skips
         page.add_script_tag(path=str(AXE))
         return page.evaluate("""async () => {
             const result = await axe.run(document, {resultTypes: ['violations']});
@@ -187,3 +225,16 @@ def browser_context():
         finally:
             context.close()
             browser.close()
+
+
+def overflow_at(context, url: str, base: str, width: int) -> list[str]:
+    """What is wider than its column on a page at a given window width (the phone check)."""
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.route("**/*", lambda route: route.continue_() if inside(route.request.url, base) else route.abort())
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_function(ALL_CHARTS_SETTLED, timeout=CHART_TIMEOUT_MS)
+        return page.evaluate(OVERFLOW)
+    finally:
+        page.close()

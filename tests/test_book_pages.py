@@ -261,3 +261,25 @@ def test_no_chart_draws_the_reports_own_words_as_data():
         for cell in jupytext.read(path).cells:
             if cell.cell_type == "code" and "charts.figure(" in cell.source:
                 assert '["quote"]' not in cell.source and "ledger.claim(" not in cell.source, path.name
+
+
+THEME_MACROS = "static/webpack-macros.html"
+ICON_SCRIPT = "_static/scripts/fontawesome.js"
+
+
+def test_the_theme_macros_copy_differs_from_the_theme_only_by_the_icon_script():
+    """book/_templates keeps the installed theme's macros whole but for its 1.5 MB icon script."""
+    import pydata_sphinx_theme
+
+    theme = (Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / THEME_MACROS).read_text()
+    ours = (BOOK_DIR / "_templates" / THEME_MACROS).read_text()
+    dropped = [line for line in theme.splitlines() if line not in ours.splitlines()]
+    added = [line for line in ours.splitlines() if line not in theme.splitlines()]
+    assert len(dropped) == 2 and ICON_SCRIPT in dropped[1] and "custom icons" in dropped[0]
+    assert added and all(line.strip().startswith(("<!--", "already draws")) or "-->" in line for line in added), added
+
+
+def test_no_page_loads_the_theme_icon_script(built_book):
+    pages = list(built_book.rglob("*.html"))
+    assert pages and not [p.name for p in pages if f'src="{ICON_SCRIPT}' in p.read_text() or
+                          re.search(r'src="[./]*' + re.escape(ICON_SCRIPT), p.read_text())]

@@ -9,8 +9,9 @@ import zipfile
 import pytest
 
 from companion import build
+from companion.vega import compile_json
 from conftest import SCREENSHOTS
-from pagecheck import axe_violations, check_page, html_pages, offline_page, serve
+from pagecheck import axe_violations, check_page, html_pages, offline_page, overflow_at, serve
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -44,6 +45,23 @@ def test_every_page_over_http_with_outside_requests_blocked(built_book, browser)
     assert all((SCREENSHOTS / "http" / f"{name.split('/')[-1][:-5]}.png").is_file() for name in SCREENSHOT_PAGES)
 
 
+PHONE_WIDTH = 390
+
+
+def test_nothing_but_code_is_wider_than_its_column_on_a_phone(built_book, browser):
+    with serve(built_book) as base:
+        found = {path.relative_to(built_book).as_posix(): problems for path in html_pages(built_book)
+                 if (problems := overflow_at(browser, base + path.relative_to(built_book).as_posix(), base, PHONE_WIDTH))}
+    assert found == {}
+
+
+def test_the_overflow_check_catches_a_wide_table_and_a_wide_chart(control_site, browser):
+    with serve(control_site) as base:
+        problems = overflow_at(browser, base + "book/control-too-wide.html", base, PHONE_WIDTH)
+    assert any("table" in p and "wide in a" in p for p in problems), problems
+    assert any("companion-chart-view" in p for p in problems), problems
+
+
 def test_every_page_from_disk_out_of_the_readers_zip(built_book, browser, tmp_path):
     archive = build.zip_book(built_book, tmp_path / "book.zip")
     with zipfile.ZipFile(archive) as z:
@@ -65,19 +83,23 @@ def test_no_serious_or_critical_accessibility_violations(built_book, browser):
 # --- Negative controls: pages that must fail the same check the book passes. ---
 
 CHART_FIGURE = """<figure class="companion-chart"><div class="companion-chart-view" id="{id}"></div>
-<script type="application/vnd.companion.vegalite+json" data-target="{id}">{spec}</script></figure>"""
-POINTS = ('"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "point", '
-          '"encoding": {"x": {"field": "a", "type": "quantitative"}}')
-GOOD_SPEC = '{"title": "Two points", "description": "Two points on a line.", ' + POINTS + "}"
+<script type="application/vnd.companion.vega+json" data-target="{id}"{label}>{spec}</script></figure>"""
+POINTS = ('{"data": {"values": [{"a": 1}, {"a": 2}]}, "mark": "point", '
+          '"encoding": {"x": {"field": "a", "type": "quantitative"}}}')
+GOOD_SPEC = compile_json(POINTS)  # compiled as the build compiles every chart
+LABEL = ' data-label="Two points"'
+
+
+def chart(name: str, spec: str, label: str = LABEL) -> str:
+    return CHART_FIGURE.format(id=name, spec=spec, label=label)
+
+
 CONTROLS = {
     "cdn-script": ('<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>', "request outside the book"),
-    "broken-chart": (CHART_FIGURE.format(id="broken", spec='{"mark": {"type": "no-such-mark"}, "data": {"values": []}}'),
-                     "chart broken failed"),
-    "unparseable-chart": (CHART_FIGURE.format(id="garbled", spec="{not json"), "unparseable spec"),
-    "empty-chart": (CHART_FIGURE.format(id="empty", spec='{"data": {"values": []}, "mark": "point"}'),
-                    "chart empty drew nothing"),
-    "unlabelled-chart": (CHART_FIGURE.format(id="unlabelled", spec="{" + POINTS + "}"),
-                         "chart unlabelled has no text for screen readers"),
+    "broken-chart": (chart("broken", '{"marks": [{"type": "no-such-mark"}]}'), "chart broken failed"),
+    "unparseable-chart": (chart("garbled", "{not json"), "unparseable spec"),
+    "empty-chart": (chart("empty", '{"data": [{"name": "t", "values": []}], "marks": []}'), "chart empty drew nothing"),
+    "unlabelled-chart": (chart("unlabelled", GOOD_SPEC, label=""), "chart unlabelled has no text for screen readers"),
     "script-error": ("<script>throw new Error('negative control');</script>", "page error: negative control"),
     "console-error": ("<script>console.error('negative control');</script>", "console error: negative control"),
     "missing-file": ('<img alt="" src="../_static/no-such-image.png">', "HTTP 404"),
@@ -92,14 +114,18 @@ def control_site(built_book, tmp_path_factory):
     template = (site / "book" / "ledger.html").read_text()
     marker = '<article class="bd-article">'
     assert marker in template
-    vendor = "".join(f'<script src="../_static/vendor/{name}.min.js"></script>' for name in ("vega", "vega-lite", "vega-embed"))
+    vendor = '<script src="../_static/vendor/vega.min.js"></script>'
     vendor += '<script src="../_static/companion-charts.js"></script>'
-    for name, (snippet, _) in {**CONTROLS, "good-chart": (CHART_FIGURE.format(id="good", spec=GOOD_SPEC), "")}.items():
+    for name, (snippet, _) in {**CONTROLS, "good-chart": (chart("good", GOOD_SPEC), "")}.items():
         page = template.replace("</head>", vendor + "</head>", 1).replace(marker, marker + snippet, 1)
         (site / "book" / f"control-{name}.html").write_text(page)
+    # Too wide for a phone: a table with an unbreakable cell and a chart view holding a fixed-width drawing.
+    wide = ('<table><tr><td style="white-space:nowrap">' + "x" * 200 + "</td></tr></table>"
+            '<div class="companion-chart-view" id="wide" data-chart-drawn="true"><div style="width:900px;height:20px"></div></div>')
+    (site / "book" / "control-too-wide.html").write_text(template.replace(marker, marker + wide, 1))
     # A chart that starts drawing a second after the page has loaded, reached through a redirect
     # like the site root's: the check must wait for the page the reader lands on.
-    slow = CHART_FIGURE.format(id="slow", spec=GOOD_SPEC) + (
+    slow = chart("slow", GOOD_SPEC) + (
         "<script>setTimeout(() => { const s = document.createElement('script');"
         " s.src = '../_static/companion-charts.js'; document.head.appendChild(s); }, 1000);</script>")
     slow_vendor = vendor.replace('<script src="../_static/companion-charts.js"></script>', "")
@@ -160,8 +186,8 @@ def test_the_ledger_table_filters_and_sorts_offline(built_book, browser):
             page.fill("#ledger-filter", "mosul")
             assert page.evaluate(visible) == sum("mosul" in (r["id"] + " " + r["quote"]).lower() for r in records) > 0
             page.fill("#ledger-filter", "")
-            page.click("button.ledger-sort[data-column='1']")  # chapter, ascending
-            page.click("button.ledger-sort[data-column='1']")  # and descending
+            page.click("button.table-sort[data-column='1']")  # chapter, ascending
+            page.click("button.table-sort[data-column='1']")  # and descending
             first_chapter = page.evaluate("() => document.querySelector('#ledger-table tbody tr').dataset.chapter")
             assert first_chapter == str(max(r["chapter"] for r in records))
         finally:
@@ -217,3 +243,67 @@ def test_a_chapter_prints_as_a_handout_with_pages_text_and_charts(built_book, br
     streams = [inflate(m) for m in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)]
     text_ops = sum(len(re.findall(rb"\bT[Jj]\b", s)) for s in streams)
     assert text_ops > 200  # the chapter's prose, tables and chart labels are drawn as text
+
+
+def test_the_theme_icons_draw_from_the_web_font_without_the_icon_script(built_book, browser):
+    with serve(built_book) as base, offline_page(browser, base, "book/intro.html") as page:
+        page.evaluate("() => document.fonts.ready.then(() => true)")
+        icons = page.evaluate("""() => [...document.querySelectorAll('i.fa-solid, i.fa-brands, i.fa-regular')]
+            .filter(i => i.offsetParent).map(i => {
+                const before = getComputedStyle(i, '::before');
+                return [i.className, before.fontFamily, before.content, i.getBoundingClientRect().width]; })""")
+    assert icons, "the page shows no theme icon"
+    blank = [icon for icon in icons if "Font Awesome" not in icon[1] or icon[2] in ("none", "normal", '""') or icon[3] <= 0]
+    assert blank == [], blank
+
+
+OPEN_FOLDED = """async () => {
+    const searches = document.querySelector('details.claim-searches');
+    const code = document.querySelector('div.cell.tag_hide-input details');
+    searches.open = true; code.open = true;
+    for (let i = 0; i < 100 && document.querySelector('.companion-deferred'); i++) {
+        await new Promise(r => setTimeout(r, 50));
+    }
+    return {left: document.querySelectorAll('.companion-deferred').length,
+            searches: searches.querySelectorAll('li').length, code: (code.querySelector('pre') || {}).textContent || ''};
+}"""
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_folded_parts_load_when_opened(built_book, browser, how, tmp_path):
+    page_path = "book/ch7_middle_east_central_asia.html"
+    if how == "http":
+        with serve(built_book) as base, offline_page(browser, base, page_path) as page:
+            found = page.evaluate(OPEN_FOLDED)
+    else:
+        base = built_book.as_uri() + "/"
+        with offline_page(browser, base, page_path) as page:
+            found = page.evaluate(OPEN_FOLDED)
+    assert found["left"] == 0 and found["searches"] >= 4 and "(" in found["code"], found
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_a_chart_shows_tooltips_and_builds_its_data_table_and_csv_when_opened(built_book, browser, how):
+    page_path = "book/ch5_resurgence.html"
+    if how == "http":
+        opened = lambda: serve(built_book)  # noqa: E731
+    else:
+        from contextlib import nullcontext
+        opened = lambda: nullcontext(built_book.as_uri() + "/")  # noqa: E731
+    with opened() as base, offline_page(browser, base, page_path) as page:
+        assert page.locator(".companion-tooltip").count() == 0 or not page.locator(".companion-tooltip").is_visible()
+        page.locator(".companion-chart-view svg g.mark-symbol.role-mark path").first.hover(force=True)
+        page.wait_for_selector(".companion-tooltip", state="visible", timeout=5000)
+        tip = page.inner_text(".companion-tooltip")
+        assert "Event" in tip and "When" in tip
+        summary = page.locator("details.companion-chart-details summary").first
+        rows = int(re.search(r"\((\d+) rows\)", summary.inner_text()).group(1))
+        summary.click()
+        details = page.locator("details.companion-chart-details").first
+        details.locator("table.companion-table").wait_for(timeout=5000)
+        assert details.locator("tbody tr").count() == rows > 0
+        assert details.locator("thead th").count() >= 3
+        link = details.locator("a[download]")
+        assert link.get_attribute("download").endswith(".csv") and link.get_attribute("href").startswith("blob:")
+        csv_text = page.evaluate("async () => (await fetch(document.querySelector('details.companion-chart-details a[download]').href)).text()")
+        assert len(csv_text.strip().splitlines()) == rows + 1

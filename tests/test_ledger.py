@@ -214,7 +214,8 @@ def test_unknown_claims_are_refused(claims_file):
         ledger.evaluate("ch9-nope", [Figure(1, "s", "l")], note="n", claims_path=claims_file)
 
 
-def test_a_record_carries_what_the_pages_need(claims_file):
+def test_a_record_carries_what_the_pages_need(claims_file, monkeypatch):
+    monkeypatch.delenv("COMPANION_CHART_RENDERER", raising=False)
     record = ledger.evaluate("ch1-x", [Figure(104, "afp2017lost60", "p. 1", "AFP")], note="why", claims_path=claims_file)
     assert (record.verdict, record.recorded_verdict) == ("close", "reproduced")
     assert record.figures[0]["shown"] == "104" and record.figures[0]["verdict"] == "close"
@@ -222,7 +223,14 @@ def test_a_record_carries_what_the_pages_need(claims_file):
     card = ledger.card_html(record)
     assert "✗" not in card and "≈ close" in card.replace("</span> ", " ").replace('<span aria-hidden="true">', "")
     assert "The verdict recorded in data/claims.csv is" in card
-    assert 'href="https://www.straitstimes.com' in card
+    assert 'href="https://www.straitstimes.com' in card  # in Jupyter: the source's own address
+
+
+def test_in_the_book_a_card_cites_its_source_by_the_bibliography_entry(claims_file, monkeypatch):
+    monkeypatch.setenv("COMPANION_CHART_RENDERER", "book")
+    record = ledger.evaluate("ch1-x", [Figure(104, "afp2017lost60", "p. 1", "AFP")], note="why", claims_path=claims_file)
+    card = ledger.card_html(record)
+    assert 'href="bibliography.html#cite-afp2017lost60"' in card and "straitstimes" not in card
 
 
 def rule_table() -> dict[str, str]:

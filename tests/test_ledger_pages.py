@@ -44,7 +44,8 @@ def test_checked_claims_carry_figures_and_sources(ledger_json):
 
 def test_the_ledger_page_shows_every_claim_with_its_verdict(built_book, ledger_json):
     html = (built_book / "book" / "ledger.html").read_text()
-    rows = re.findall(r'<tr data-verdict="([a-z]+)" data-chapter="(\d)"><td>(?:<a href="([^"]+)">)?([a-z0-9-]+)', html)
+    rows = re.findall(r'<tr data-verdict="([a-z]+)" data-chapter="(\d)"><th scope="row" data-label="Claim">'
+                      r'(?:<a href="([^"]+)">)?([a-z0-9-]+)', html)
     assert [r[3] for r in rows] == [r["id"] for r in ledger_json]
     assert [r[0] for r in rows] == [r["verdict"] for r in ledger_json]
     for verdict, _, link, claim_id in rows:
@@ -58,8 +59,9 @@ def test_the_ledger_page_shows_every_claim_with_its_verdict(built_book, ledger_j
 def test_the_intro_tallies_match_the_ledger(built_book, ledger_json):
     """Reproduced from the report's own arithmetic is counted apart; 'pending' and 'so far' only while pending."""
     html = (built_book / "book" / "intro.html").read_text()
-    table = html.split('class="ledger-tally-table"', 1)[1].split("</table>", 1)[0]
-    rows = re.findall(r'<tr><td>(<span class="verdict-badge verdict-([a-z]+)".*?)</td><td>(\d+)</td><td>(\d+)</td></tr>',
+    table = html.split('ledger-tally-table"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr><th scope="row" data-label="Verdict">(<span class="verdict-badge verdict-([a-z]+)".*?)</th>'
+                      r'<td class="num" data-label="Claims">(\d+)</td><td class="num" data-label="Report sentences">(\d+)</td></tr>',
                       table)
     tally = {(v, "tally-note" in cell): int(n) for cell, v, n, _ in rows}
     assert len(tally) == len(rows)
@@ -77,9 +79,23 @@ def test_the_intro_tallies_match_the_ledger(built_book, ledger_json):
 
 
 def claim_reviews(html: str) -> list[dict]:
+    """The page's ClaimReviews, each with the graph's @context and its @id references resolved,
+    as a JSON-LD processor reads them."""
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert len(blocks) == 1
-    return json.loads(blocks[0])
+    graph = json.loads(blocks[0])
+    nodes = {node["@id"]: node for node in graph["@graph"] if "@id" in node}
+
+    def resolve(value):
+        if isinstance(value, dict):
+            if set(value) == {"@id"}:
+                assert value["@id"] in nodes, f"dangling reference {value['@id']}"
+                return resolve(nodes[value["@id"]])
+            return {k: resolve(v) for k, v in value.items()}
+        return [resolve(v) for v in value] if isinstance(value, list) else value
+
+    return [{"@context": graph["@context"], **resolve(node)} for node in graph["@graph"]
+            if node["@type"] == "ClaimReview"]
 
 
 PUBLISHED_VERDICTS = ("reproduced", "close", "contradicted")
@@ -169,13 +185,14 @@ def test_the_errata_list_exactly_the_wrong_and_inconsistent_claims_by_kind(built
         entry = html.split(f'id="erratum-{claim_id}"', 1)[1].split("</article>", 1)[0]
         assert re.search(rf'href="[a-z0-9_]+\.html#claim-{claim_id}"', entry), claim_id
         correction = entry.split("<dt>The correction</dt>", 1)[1].split("</dd>", 1)[0]
-        assert 'class="reference external" href="http' in correction, claim_id
+        assert re.search(r'class="reference internal" href="bibliography\.html#cite-[\w-]+"', correction), claim_id
 
 
 def test_the_intro_counts_the_errata_by_materiality_and_kind_and_sentences_once(built_book, ledger_json):
     html = (built_book / "book" / "intro.html").read_text()
     shown = {slug: (int(n), int(k)) for slug, n, k in re.findall(
-        r'href="errata\.html#errata-([a-z-]+)">[^<]+</a></td><td>(\d+)</td><td>(\d+)</td>', html)}
+        r'href="errata\.html#errata-([a-z-]+)">[^<]+</a></td><td class="num" data-label="Claims">(\d+)</td>'
+        r'<td class="num" data-label="Report sentences">(\d+)</td>', html)}
     expected, sentences = {}, {}
     for r in ledger_json:
         if r["verdict"] in ("contradicted", "inconsistent"):
@@ -205,14 +222,15 @@ def test_the_chapter_shows_a_card_and_a_scorecard_row_for_every_forecast(built_b
     html = (built_book / "book" / "ch9_what_happened_next.html").read_text()
     cards = re.findall(r'<section class="claim-card forecast-card forecast-[a-z-]+" id="forecast-([\w-]+)" aria-label="Forecast [\w-]+: ([a-z ]+)"', html)
     assert dict(cards) == {r["id"]: r["score"] for r in FORECAST_ROWS}
-    table = html.split('class="forecast-scorecard-table"')[1].split("</table>")[0]
+    table = html.split('forecast-scorecard-table"')[1].split("</table>")[0]
     assert re.findall(r'<tr data-score="([a-z ]+)">', table) == [r["score"] for r in FORECAST_ROWS]
 
 
 def test_the_intro_tallies_the_forecasts_by_score(built_book):
     html = (built_book / "book" / "intro.html").read_text()
     tally = html.split('<div class="forecast-tally">')[1].split("</div>")[0]
-    counts = {score: int(n) for score, n in re.findall(r"</span> ([a-z ]+)</span></td><td>(\d+)</td>", tally)}
+    counts = {score: int(n) for score, n in
+              re.findall(r'</span> ([a-z ]+)</span></th><td class="num" data-label="Forecasts">(\d+)</td>', tally)}
     expected = {score: sum(r["score"] == score for r in FORECAST_ROWS) for score in forecasts.SCORES}
     assert counts == expected
     scorable = sum(r["score"] != forecasts.VAGUE for r in FORECAST_ROWS)

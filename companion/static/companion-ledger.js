@@ -22,7 +22,7 @@
     }
     filter.addEventListener("input", apply);
     verdict.addEventListener("change", apply);
-    table.querySelectorAll("button.ledger-sort").forEach(function (button) {
+    table.querySelectorAll("button.table-sort").forEach(function (button) {
       button.addEventListener("click", function () {
         var column = Number(button.dataset.column);
         var ascending = button.getAttribute("aria-sort") !== "ascending";
