@@ -78,8 +78,13 @@ def install_assets(static_dir: Path, node_modules: Path = NODE_MODULES) -> None:
     Written directly, and rewritten whenever their content differs: Sphinx's static-file copy
     leaves an existing file alone, which would keep an old script in an incremental build.
     """
+    shipped = set()
     for source, name in vendor_files(node_modules):
         _write_if_changed(static_dir / VENDOR_SUBDIR / name, strip_source_map(source.read_text(encoding="utf-8")))
+        shipped.add(name)
+    for stale in (static_dir / VENDOR_SUBDIR).glob("*.js"):  # a script an earlier build shipped (vega-lite)
+        if stale.name not in shipped:
+            stale.unlink()
     for source in sorted(STATIC_DIR.iterdir()):
         _write_if_changed(static_dir / source.name, source.read_text(encoding="utf-8"))
     _write_if_changed(static_dir / vega.CONFIG_SCRIPT, vega.config_script())
