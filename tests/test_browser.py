@@ -207,8 +207,16 @@ def top_countries(page):
     return [label.split(": ", 1)[1].split(",")[0] for label in page.evaluate(EXPLORER_AXES)]
 
 
-def test_the_per_capita_explorer_switches_source_offline(built_book, browser):
-    with serve(built_book) as base, offline_page(browser, base, "book/ch4_foreign_fighters.html") as page:
+def served_or_from_disk(built_book, how):
+    """The book's base URL over http on 127.0.0.1, or from disk (file://), for the length of a block."""
+    from contextlib import nullcontext
+
+    return serve(built_book) if how == "http" else nullcontext(built_book.as_uri() + "/")
+
+
+@pytest.mark.parametrize("how", ["http", "file"])
+def test_the_per_capita_explorer_switches_source_offline(built_book, browser, how):
+    with served_or_from_disk(built_book, how) as base, offline_page(browser, base, "book/ch4_foreign_fighters.html") as page:
             select = page.locator(".vega-bindings select")
             assert select.count() == 1
             options = select.locator("option").all_inner_texts()
@@ -270,27 +278,16 @@ OPEN_FOLDED = """async () => {
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
-def test_folded_parts_load_when_opened(built_book, browser, how, tmp_path):
-    page_path = "book/ch7_middle_east_central_asia.html"
-    if how == "http":
-        with serve(built_book) as base, offline_page(browser, base, page_path) as page:
-            found = page.evaluate(OPEN_FOLDED)
-    else:
-        base = built_book.as_uri() + "/"
-        with offline_page(browser, base, page_path) as page:
-            found = page.evaluate(OPEN_FOLDED)
+def test_folded_parts_load_when_opened(built_book, browser, how):
+    with served_or_from_disk(built_book, how) as base, \
+            offline_page(browser, base, "book/ch7_middle_east_central_asia.html") as page:
+        found = page.evaluate(OPEN_FOLDED)
     assert found["left"] == 0 and found["searches"] >= 4 and "(" in found["code"], found
 
 
 @pytest.mark.parametrize("how", ["http", "file"])
 def test_a_chart_shows_tooltips_and_builds_its_data_table_and_csv_when_opened(built_book, browser, how):
-    page_path = "book/ch5_resurgence.html"
-    if how == "http":
-        opened = lambda: serve(built_book)  # noqa: E731
-    else:
-        from contextlib import nullcontext
-        opened = lambda: nullcontext(built_book.as_uri() + "/")  # noqa: E731
-    with opened() as base, offline_page(browser, base, page_path) as page:
+    with served_or_from_disk(built_book, how) as base, offline_page(browser, base, "book/ch5_resurgence.html") as page:
         assert page.locator(".companion-tooltip").count() == 0 or not page.locator(".companion-tooltip").is_visible()
         page.locator(".companion-chart-view svg g.mark-symbol.role-mark path").first.hover(force=True)
         page.wait_for_selector(".companion-tooltip", state="visible", timeout=5000)
