@@ -11,7 +11,7 @@ Measures, in a copy of the project (the working tree's _build is left alone):
 * each page's own HTML bytes, by part (highlighted code, claim cards, chart specifications,
   chart data, JSON-LD, tables, theme chrome, the rest), and the shared static files counted once;
 * for every page with charts, and a chart-free control page, in headless Chromium on 127.0.0.1,
-  the time from navigation to the last chart drawn (to the page complete, for the control);
+  the time from navigation to the page parsed and to the last chart drawn (the control: parsed);
 * the code a reader sees unfolded on each chapter's page: verdict code and other code (lines);
 * the parallel path: the same clean build with 2 and 4 Sphinx processes (jupyter-book's own
   `build_sphinx`, which its command line does not expose), and whether its pages are

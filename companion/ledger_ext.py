@@ -329,10 +329,10 @@ TIME_KINDS = ("date", "period", "duration")
 def shown_figure(row: dict) -> str:
     """The report's figure as the ledger page prints it: '9,000,000 people', '3–9 provinces' (dates
     and periods as written; ledger.csv keeps the raw value)."""
-    figure = row["report_figure"]
+    figure = re.sub(r"(\d)\.\.(\d)", "\\1–\\2", row["report_figure"])
     if row["kind"] not in TIME_KINDS:
-        figure = re.sub(r"(?<![\d.-])\d{4,}(?![\d-])", lambda m: f"{int(m.group()):,}", figure)
-    return re.sub(r"(\d)\.\.(\d)", "\\1–\\2", figure)
+        figure = re.sub(r"(?<![\d.,-])\d{4,}(?![\d.,-])", lambda m: f"{int(m.group()):,}", figure)
+    return figure
 
 
 def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:

@@ -185,6 +185,8 @@ _CITATION_ENTRY = re.compile(r'class="citation" id="([^"]+)" role="doc-biblioent
 def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     if "body" in context:
         context["body"] = _CITATION_ENTRY.sub(r'class="citation" id="\1" role="listitem"', context["body"])
+        # Prose tables (Markdown, written by docutils) get scoped headers like the book's own tables.
+        context["body"] = context["body"].replace('<th class="head">', '<th class="head" scope="col">')
         if notebooks.is_chapter(pagename):
             context["body"] = notebooks.link_html(pagename) + context["body"]
         if not hasattr(app, "companion_code_looks"):

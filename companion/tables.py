@@ -192,7 +192,7 @@ def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | Non
         return f'<th scope="col"{NUM if column in numeric else ""}>{text}</th>'
 
     head = "".join(heading(i, column, label) for i, (column, label) in enumerate(zip(frame.columns, labels)))
-    class_names = " ".join(["companion-table", *classes.split()])
+    class_names = " ".join(["companion-table", *classes.split()] + (["many-columns"] if len(labels) >= 7 else []))
     ident = f' id="{html.escape(table_id)}"' if table_id else ""
     return Table(f'<div class="companion-table-wrap"><table class="{class_names}"{ident}>'
                  f"<caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"

@@ -117,7 +117,7 @@ def test_no_page_shows_a_raw_dataframe_or_a_missing_value_marker(built_book):
 def test_every_table_the_book_writes_has_a_caption_and_scoped_headers(built_book):
     checked = 0
     for path in sorted((built_book / "book").glob("*.html")):
-        for table in article(path).select("table.companion-table"):
+        for table in article(path).select("table"):  # the book's own and the prose's Markdown tables
             caption = table.select_one("caption")
             assert caption and caption.get_text().strip(), path.name
             assert all(th.get("scope") in ("col", "row") for th in table.select("th")), path.name
@@ -165,6 +165,7 @@ def test_the_ledger_prints_the_reports_figures_with_separators_and_dashes_but_le
 
     assert shown_figure({"report_figure": "9000000 people", "kind": "count"}) == "9,000,000 people"
     assert shown_figure({"report_figure": "3..9 provinces", "kind": "count"}) == "3–9 provinces"
+    assert shown_figure({"report_figure": "10000..20000 people", "kind": "count"}) == "10,000–20,000 people"
     assert shown_figure({"report_figure": "2016..2017 date", "kind": "period"}) == "2016–2017 date"
     assert shown_figure({"report_figure": "2014 date", "kind": "date"}) == "2014 date"
     assert shown_figure({"report_figure": "0.5 percent", "kind": "percent"}) == "0.5 percent"

@@ -8,18 +8,30 @@
   var EMPTY = "\u2014";
   var tip = null;
 
-  function text(value) {
+  function text(value, column) {
     if (value === null || value === undefined || value === "" || (typeof value === "number" && isNaN(value))) {
       return EMPTY;
     }
     if (typeof value === "number") {
+      // Years print as years (2017, not 2,017), as in the book's other tables (companion/tables.py).
+      if (column && /(^|_)years?(_|$)/.test(column)) { return String(value); }
       return value.toLocaleString("en", { maximumFractionDigits: 6 });
     }
-    var day = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.000)?$/.exec(String(value));
+    var day = /^(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}:\d{2}(?:\.\d+)?$/.exec(String(value));
     if (day) {
       return new Date(day[1] + "T00:00:00Z").toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
     }
     return String(value);
+  }
+
+  function heading(column) {
+    var words = column.replace(/_/g, " ");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
+
+  // A source key links to its entry in the bibliography, as in the book's other tables.
+  function citeAnchor(key) {
+    return "cite-" + key.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   }
 
   /* A plain tooltip: Vega calls this with the hovered item's tooltip value. */
@@ -79,7 +91,7 @@
   }
 
   /* The table and CSV download, built the first time the reader opens the details. */
-  function fillDetails(details, spec, id) {
+  function fillDetails(details, spec, id, node) {
     if (details.dataset.filled) { return; }
     details.dataset.filled = "true";
     var rows = rowsOf(spec), columns = columnsOf(rows);
@@ -87,22 +99,33 @@
     wrap.className = "companion-table-wrap";
     var table = document.createElement("table");
     table.className = "companion-table companion-chart-data";
-    table.createCaption().textContent = "The rows this chart draws";
+    var title = node.dataset.label;
+    table.createCaption().textContent = "The rows this chart draws" + (title ? ": " + title : "");
     var head = table.createTHead().insertRow();
     columns.forEach(function (column) {
       var th = document.createElement("th");
       th.scope = "col";
-      th.textContent = column.replace(/_/g, " ");
+      th.textContent = heading(column);
       head.appendChild(th);
     });
     var body = table.createTBody();
     rows.forEach(function (row) {
       var tr = body.insertRow();
-      columns.forEach(function (column) {
-        var cell = tr.insertCell();
-        cell.textContent = text(row[column]);
-        cell.setAttribute("data-label", column.replace(/_/g, " "));
-        if (typeof row[column] === "number") { cell.className = "num"; }
+      columns.forEach(function (column, position) {
+        var cell = position === 0 ? document.createElement("th") : document.createElement("td");
+        if (position === 0) { cell.scope = "row"; }
+        tr.appendChild(cell);
+        var value = row[column];
+        if (column === "source" && value) {
+          var link = document.createElement("a");
+          link.href = "bibliography.html#" + citeAnchor(String(value));
+          link.textContent = String(value);
+          cell.appendChild(link);
+        } else {
+          cell.textContent = text(value, column);
+        }
+        cell.setAttribute("data-label", heading(column));
+        if (typeof value === "number") { cell.className = "num"; }
       });
     });
     wrap.appendChild(table);
@@ -138,7 +161,7 @@
     }
     var details = document.querySelector('details[data-chart="' + node.dataset.target + '"]');
     if (details) {
-      details.addEventListener("toggle", function () { if (details.open) { fillDetails(details, spec, node.dataset.target); } });
+      details.addEventListener("toggle", function () { if (details.open) { fillDetails(details, spec, node.dataset.target, node); } });
     }
     if (!window.vega || typeof window.vega.View !== "function") {
       target.dataset.chartError = "vega missing";
