@@ -178,7 +178,7 @@ def page_parts(path: Path) -> dict[str, int]:
                        for e in found for d in json.loads(e.string or "{}").get("data", []))
             parts["chart data"], parts[name] = data, parts[name] - data
     parts["other"] = parts["total"] - sum(v for k, v in parts.items() if k != "total")
-    return parts
+    return parts  # KB in the report = 1,024 bytes
 
 
 # Milliseconds from navigation: when the page was parsed, and when its last chart was drawn
@@ -224,6 +224,10 @@ def page_results(html: Path, runs: int) -> dict:
     results["static_kb_once"] = round(sizes["static_bytes"] / 1024, 1)
     results["page_parts_kb"] = {path.relative_to(html).as_posix(): {k: round(v / 1024, 1) for k, v in page_parts(path).items()}
                                 for path in sorted((html / "book").glob("*.html"))}
+    # What a page loads only when a reader opens a folded part (companion/deferred.py), reported apart.
+    for page, parts in results["page_parts_kb"].items():
+        side = html / "_static" / "deferred" / (page.removesuffix(".html").replace("/", "__") + ".js")
+        parts["loaded when opened"] = round(side.stat().st_size / 1024, 1) if side.exists() else 0.0
     times = chart_times(html, runs)
     results["control_page"] = CONTROL_PAGE
     results["control_page_parsed_ms"] = round(times.pop(CONTROL_PAGE)["parsed"])
@@ -238,7 +242,7 @@ def page_results(html: Path, runs: int) -> dict:
 
 def print_pages(results: dict) -> None:
     columns = ["total", "highlighted code", "claim cards", "chart specifications", "chart data", "JSON-LD",
-               "tables", "theme chrome", "other"]
+               "tables", "theme chrome", "other", "loaded when opened"]
     print("page HTML by part (KB)")
     print(f"{'page':34}" + "".join(f"{c[:10]:>11}" for c in columns))
     for page, parts in results["page_parts_kb"].items():
