@@ -141,6 +141,11 @@ def short(key: str) -> str:
     return f"{author} ({entry.fields.get('year', 'n.d.')})"
 
 
+def plain_title(key: str) -> str:
+    """An entry's title without BibTeX's braces and escapes."""
+    return entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
+
+
 def cite_html(key: str) -> str:
     """A short citation, with its tier mark; unknown keys are an error.
 
@@ -148,18 +153,17 @@ def cite_html(key: str) -> str:
     address and the date it was read (as a table's source column does, companion.tables); in
     Jupyter, where that page is not beside the card, it links to the source's address, its title
     on hover."""
-    import os
+    from companion import in_book_build
 
     if key not in entries():
         raise KeyError(f"source {key!r} is not in {BIBLIOGRAPHY.name}")
-    if os.environ.get("COMPANION_CHART_RENDERER") == "book":
+    if in_book_build():
         from companion.tables import source_link
 
         return source_link(key, with_title=False)
-    fields = entries()[key].fields
-    title = html.escape(fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%"))
+    title = html.escape(plain_title(key))
     text = html.escape(short(key))
-    url = fields.get("url")
+    url = entries()[key].fields.get("url")
     link = (f'<a class="reference external" href="{html.escape(url)}" title="{title}">{text}</a>' if url
             else f'<span title="{title}">{text}</span>')
     return link + tier_mark(key)

@@ -18,13 +18,12 @@ import hashlib
 import html
 import io
 import json
-import os
 import textwrap
 from collections import Counter
 
 import altair as alt
 
-RENDERER_ENV = "COMPANION_CHART_RENDERER"
+from companion import RENDERER_ENV, in_book_build  # noqa: F401 - RENDERER_ENV read as charts.RENDERER_ENV by build.py and tests
 BOOK_RENDERER = "companion-book"
 THEME = "companion"
 SPEC_MIMETYPE = "application/vnd.companion.vegalite+json"
@@ -58,7 +57,7 @@ def theme() -> alt.theme.ThemeConfig:
 def setup() -> str:
     """Register the theme and pick the renderer for this context; return the renderer's name."""
     alt.theme.register(THEME, enable=True)(theme)
-    if os.environ.get(RENDERER_ENV) == "book":
+    if in_book_build():
         alt.renderers.register(BOOK_RENDERER, book_renderer)
         alt.renderers.enable(BOOK_RENDERER)
         return BOOK_RENDERER
@@ -108,7 +107,8 @@ def chart_id(spec: dict) -> str:
     return f"chart-{digest}" if n == 1 else f"chart-{digest}-{n}"
 
 
-def _title_text(spec: dict) -> str:
+def title_text(spec: dict) -> str:
+    """A spec's title as one line of text (what the drawn chart is named for screen readers)."""
     title = spec.get("title")
     if isinstance(title, dict):
         title = title.get("text")
@@ -127,7 +127,7 @@ def book_renderer(spec: dict, **_: object) -> dict:
     """
     spec = dict(spec)
     spec.pop("$schema", None)  # no outside URL in the page
-    # The anchoring columns serve the data checks (companion.anchors); a chart's rows show the locator.
+    # The anchoring columns serve the data checks (companion.anchors), not the reader.
     if "datasets" in spec:
         # A chart's rows carry the fields the chart uses and their source, nothing else:
         # a DataFrame's other columns would ride along into the page unseen.
@@ -142,7 +142,7 @@ def book_renderer(spec: dict, **_: object) -> dict:
                             for name, rows in spec["datasets"].items()}
     elif not spec.get("data", {}).get("values"):
         raise ValueError("a book chart must carry its data inline (pass a DataFrame to alt.Chart)")
-    title, description = _title_text(spec), spec.get("description", "")
+    title, description = title_text(spec), spec.get("description", "")
     if not title or not description:
         raise ValueError("book charts need a title and a description: wrap them in companion.charts.figure()")
     if not any(key in spec for key in COMPOSED):

@@ -31,9 +31,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from companion import DATA_DIR, data, ledger
+from companion import DATA_DIR, data, in_book_build, ledger
 from companion.bib import STRONG_TIERS, tier
-from companion.ledger import Glued, LedgerError, card_id_html, in_book_build, inventory_table, publish, why_html
+from companion.ledger import Glued, LedgerError, card_id_html, inventory_table, publish, why_html
 
 FORECASTS = DATA_DIR / "forecasts.csv"
 GLUE_PREFIX = "forecast:"

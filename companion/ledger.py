@@ -16,7 +16,6 @@ import csv
 import datetime as dt
 import html
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -24,9 +23,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from companion import BIBLIOGRAPHY, DATA_DIR
+from companion import BIBLIOGRAPHY, DATA_DIR, in_book_build, inline_style
 from companion.bib import STRONG_TIERS, lowest_tier
-from companion.charts import RENDERER_ENV
 
 CLAIMS = DATA_DIR / "claims.csv"
 SEARCHES = DATA_DIR / "searches.csv"
@@ -34,7 +32,6 @@ SEARCHES = DATA_DIR / "searches.csv"
 SOURCES_PATH = BIBLIOGRAPHY
 READINGS = DATA_DIR / "readings.csv"
 ARGUMENT = DATA_DIR / "argument.csv"
-STATIC_DIR = Path(__file__).parent / "static"
 GLUE_PREFIX = "claim:"
 # Glued records carry this JSON mimetype (a "+json" type, so notebooks store it as an object).
 RECORD_MIMETYPE = "application/vnd.companion.claim+json"
@@ -821,10 +818,6 @@ def _jsonable(value):
     return value
 
 
-def in_book_build() -> bool:
-    return os.environ.get(RENDERER_ENV) == "book"
-
-
 def reproduce(claim_id: str, figures: list[Figure] | None = None, *, note: str = "", implied=None,
               searched: list[Search] | None = None) -> None:
     """Compute, show and record a claim's verdict (`evaluate` returns the record without showing it).
@@ -849,9 +842,7 @@ def publish(key: str, glued: Glued, card: str) -> None:
     from myst_nb import glue
 
     glue(key, glued, display=False)
-    # The book loads companion.css on every page; in Jupyter the card brings its own styles.
-    style = "" if in_book_build() else f"<style>{(STATIC_DIR / 'companion.css').read_text()}</style>"
-    display(HTML(style + card))
+    display(HTML(inline_style() + card))
 
 
 # ---------------------------------------------------------------------------------------------

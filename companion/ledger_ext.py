@@ -244,6 +244,13 @@ def _rel(app: Sphinx, fromdoc: str, target: str) -> str:
     return app.builder.get_relative_uri(fromdoc, target)
 
 
+def _card_link(app: Sphinx, fromdoc: str, kind: str, item_id: str, card_doc: str | None) -> str:
+    """A card's id, linked to the card on the page that shows it (plain text where none does)."""
+    if not card_doc:
+        return html.escape(item_id)
+    return f'<a href="{html.escape(_rel(app, fromdoc, card_doc) + f"#{kind}-{item_id}")}">{html.escape(item_id)}</a>'
+
+
 OWN_ARITHMETIC = "reproduced from the report's own figures"
 
 
@@ -336,14 +343,8 @@ def shown_figure(row: dict) -> str:
 
 
 def render_ledger(app: Sphinx, docname: str, rows: list[dict]) -> str:
-    esc = html.escape
-
-    def claim_link(r: dict) -> str:
-        target = (_rel(app, docname, r["docname"]) + f"#claim-{r['id']}") if r["docname"] else ""
-        return f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
-
     frame = pd.DataFrame({
-        "claim": [claim_link(r) for r in rows], "chapter": [r["chapter"] for r in rows],
+        "claim": [_card_link(app, docname, "claim", r["id"], r["docname"]) for r in rows], "chapter": [r["chapter"] for r in rows],
         "quote": [r["quote"] for r in rows], "report_figure": [shown_figure(r) for r in rows],
         "independent": [r["independent"] for r in rows], "verdict": [ledger.badge_html(r["verdict"]) for r in rows],
         "sources": [r["sources"] for r in rows], "verdict_key": [r["verdict"] for r in rows],
@@ -534,15 +535,9 @@ def render_forecast_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
 def render_scorecard(app: Sphinx, docname: str, rows: list[dict]) -> str:
     """One line per forecast, linked to its card: the cards hold the words, the reading and the evidence."""
     _warn_unscored(rows, docname)
-    esc = html.escape
     to_root = "../" * docname.count("/")
     csv_link, json_link = (to_root + name for name in SCORECARD_DOWNLOADS)
-
-    def forecast_link(r: dict) -> str:
-        target = (_rel(app, docname, r["docname"]) + f"#forecast-{r['id']}") if r["docname"] else ""
-        return f'<a href="{esc(target)}">{esc(r["id"])}</a>' if target else esc(r["id"])
-
-    frame = pd.DataFrame({"forecast": [forecast_link(r) for r in rows], "section": [r["chapter"] for r in rows],
+    frame = pd.DataFrame({"forecast": [_card_link(app, docname, "forecast", r["id"], r["docname"]) for r in rows], "section": [r["chapter"] for r in rows],
                           "score": [_score_badge(r["score"]) for r in rows], "score_key": [r["score"] for r in rows]})
     return (f'<p class="ledger-downloads">Download the scorecard: <a href="{csv_link}" download>scorecard.csv</a> · '
             f'<a href="{json_link}" download>scorecard.json</a></p>'
@@ -561,8 +556,7 @@ def render_corrections(app: Sphinx, docname: str, records: dict[str, dict]) -> s
     items = []
     for row in frame.itertuples(index=False):
         record = records.get(row.claim)
-        target = (_rel(app, docname, record["docname"]) + f"#claim-{row.claim}") if record else ""
-        ident = f'<a href="{esc(target)}">{esc(row.claim)}</a>' if target else esc(row.claim)
+        ident = _card_link(app, docname, "claim", row.claim, record["docname"] if record else None)
         items.append(f'<article class="correction" id="correction-{esc(row.claim)}-{row.date:%Y-%m-%d}">'
                      f"<h3>{ident}</h3><p>{row.date:%-d %B %Y}: {ledger.badge_html(row.old)} → "
                      f"{ledger.badge_html(row.new)}</p><dl><dt>The standard that decided it</dt>"

@@ -29,9 +29,7 @@ from sphinx.errors import ExtensionError
 
 from sphinx.util import logging
 
-from companion import BIBLIOGRAPHY, DATA_DIR, ROOT, deferred, notebooks
-from companion.charts import RENDERER_ENV
-from companion import vega
+from companion import BIBLIOGRAPHY, DATA_DIR, RENDERER_ENV, ROOT, STATIC_DIR, deferred, notebooks, vega
 from companion.vega import VEGA_MIMETYPE, compile_page
 from companion.data import DATAPACKAGE, INVENTORY, dataset_names, dataset_path
 from companion.ledger_ext import book_title
@@ -44,7 +42,6 @@ _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 NODE_MODULES = ROOT / "node_modules"
 # Charts arrive compiled to Vega, so vega is the only third-party script a page loads.
 VENDOR_SCRIPTS = (("vega", "build/vega.min.js"),)
-STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_SUBDIR = "vendor"
 
 

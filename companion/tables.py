@@ -15,19 +15,17 @@ from __future__ import annotations
 import html
 import math
 import numbers
-import os
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from pathlib import Path
 
 import pandas as pd
+
+from companion import inline_style
 
 NUM = ' class="num"'
 EMPTY = "—"  # an em dash, never <NA>, NaN or NaT
 BIBLIOGRAPHY_PAGE = "bibliography.html"
-STATIC_DIR = Path(__file__).parent / "static"
-_RENDERER_ENV = "COMPANION_CHART_RENDERER"  # set to "book" by the book build (companion.charts)
 
 
 def cite_anchor(key: str) -> str:
@@ -40,12 +38,11 @@ def cite_anchor(key: str) -> str:
 def source_link(key: str, page: str = BIBLIOGRAPHY_PAGE, *, with_title: bool = True) -> str:
     """A short citation linking to the source's entry in the book's bibliography, with its tier
     mark (and the source's title on hover, unless a page with many citations leaves it out)."""
-    from companion.bib import entries, short, tier_mark
+    from companion.bib import entries, plain_title, short, tier_mark
 
     if key not in entries():
         raise KeyError(f"source {key!r} is not in references.bib")
-    title = entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
-    hover = f' title="{html.escape(title)}"' if with_title else ""
+    hover = f' title="{html.escape(plain_title(key))}"' if with_title else ""
     return (f'<a class="reference internal" href="{page}#{cite_anchor(key)}"{hover}>'
             f'{html.escape(short(key))}</a>{tier_mark(key)}')
 
@@ -123,9 +120,7 @@ class Table:
         return self.html
 
     def _repr_html_(self) -> str:
-        if os.environ.get(_RENDERER_ENV) == "book":
-            return self.html
-        return f"<style>{(STATIC_DIR / 'companion.css').read_text(encoding='utf-8')}</style>{self.html}"
+        return inline_style() + self.html
 
 
 def table(frame: pd.DataFrame, *, caption: str, headers: Mapping[str, str] | None = None,

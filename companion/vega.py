@@ -17,10 +17,10 @@ import html
 import json
 import re
 
-from companion.charts import META, NARROW_WIDTH, SPEC_MIMETYPE
+from companion.charts import META, NARROW_WIDTH, SPEC_MIMETYPE, title_text
 
 VEGA_MIMETYPE = "application/vnd.companion.vega+json"
-VEGALITE_VERSION = "6.4"  # vl-convert's name for the Vega-Lite Altair 6 writes (package.json pins 6.4.1)
+VEGALITE_VERSION = "6.4"  # vl-convert's name for the Vega-Lite that Altair writes (6.4.x; tests/test_charts.py)
 SPEC = re.compile(r'<script type="' + re.escape(SPEC_MIMETYPE) + r'" data-target="([^"]+)">(.*?)</script>', re.S)
 URL = re.compile(r"^(?:https?:)?//")
 
@@ -97,20 +97,12 @@ def compile_json(vegalite_json: str) -> str:
     return json.dumps(vega, sort_keys=True, ensure_ascii=True, separators=(",", ":")).replace("</", "<\\/")
 
 
-def accessible_name(vegalite_json: str) -> str:
-    """The chart's title: what companion-charts.js gives the drawn SVG as its aria-label (the
-    figure's caption, which holds the description, is its aria-describedby)."""
-    spec = json.loads(vegalite_json)
-    title = spec.get("title")
-    text = title.get("text") if isinstance(title, dict) else title
-    return " ".join(text) if isinstance(text, list) else (text or "")
-
-
 def compile_page(body: str) -> str:
     """A page body with every Vega-Lite chart replaced by its compiled Vega spec."""
     def replace(match: re.Match) -> str:
+        # The title names the drawn SVG (aria-label); the figure's caption describes it.
         target, source = match.group(1), match.group(2)
         return (f'<script type="{VEGA_MIMETYPE}" data-target="{target}" '
-                f'data-label="{html.escape(accessible_name(source))}">{compile_json(source)}</script>')
+                f'data-label="{html.escape(title_text(json.loads(source)))}">{compile_json(source)}</script>')
 
     return SPEC.sub(replace, body)

@@ -49,22 +49,26 @@ SPEC_COUNT = "() => document.querySelectorAll('script[type=\"application/vnd.com
 # (content-visibility); checks that measure or read colours lay everything out first.
 RENDER_ALL = """() => document.querySelectorAll('*').forEach(e => {
     if (getComputedStyle(e).contentVisibility === 'auto') e.style.contentVisibility = 'visible'; })"""
+# Folded parts load when opened (companion/deferred.py): wait, up to 5 s, until none is still a placeholder.
+AWAIT_FOLDED = """async () => {
+    for (let i = 0; i < 100 && document.querySelector('.companion-deferred'); i++) {
+        await new Promise(r => setTimeout(r, 50));
+    }
+}"""
 OVERFLOW = """async () => {
     const found = [];
     (""" + RENDER_ALL + """)();
     // Open every folded part (folded code and tables, search logs, chart data tables) and wait for
     // the parts that load when opened: what a reader can open must fit too.
     document.querySelectorAll('details').forEach(d => { d.open = true; });
-    for (let i = 0; i < 100 && document.querySelector('.companion-deferred'); i++) {
-        await new Promise(r => setTimeout(r, 50));
-    }
+    await (""" + AWAIT_FOLDED + """)();
     if (document.querySelector('.companion-deferred')) found.push('a folded part did not load');
     (""" + RENDER_ALL + """)();
     const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
         (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\\s+/).join('.') : '');
     const root = document.documentElement;
     if (root.scrollWidth > root.clientWidth + 1) found.push(`page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
-    document.querySelectorAll('table, .companion-table-wrap, .ledger-table-wrap, .companion-chart-view, .claim-card')
+    document.querySelectorAll('table, .companion-table-wrap, .companion-chart-view, .claim-card')
         .forEach(e => {
             if (e.closest('pre, div.highlight') || !e.offsetParent) return;  // (hidden by the theme, e.g. print-only)
             if (e.scrollWidth > e.clientWidth + 1) found.push(`${name(e)} scrolls: ${e.scrollWidth} px of content in ${e.clientWidth} px`);

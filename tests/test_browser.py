@@ -11,7 +11,7 @@ import pytest
 from companion import build
 from companion.vega import compile_json
 from conftest import SCREENSHOTS
-from pagecheck import axe_violations, check_page, html_pages, offline_page, overflow_at, serve
+from pagecheck import AWAIT_FOLDED, axe_violations, check_page, html_pages, offline_page, overflow_at, serve
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
@@ -270,9 +270,7 @@ OPEN_FOLDED = """async () => {
     const searches = document.querySelector('details.claim-searches');
     const code = document.querySelector('div.cell.tag_hide-input details');
     searches.open = true; code.open = true;
-    for (let i = 0; i < 100 && document.querySelector('.companion-deferred'); i++) {
-        await new Promise(r => setTimeout(r, 50));
-    }
+    await (""" + AWAIT_FOLDED + """)();
     return {left: document.querySelectorAll('.companion-deferred').length,
             searches: searches.querySelectorAll('li').length, code: (code.querySelector('pre') || {}).textContent || ''};
 }"""

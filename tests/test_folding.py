@@ -83,9 +83,13 @@ def test_every_chart_building_cell_is_folded_on_the_page(built_book):
     assert charts > 20 and not unfolded, unfolded
 
 
-def deferred_parts(built_book: Path, pagename: str) -> list[str]:
-    script = (built_book / "_static" / deferred.FOLDER / deferred.script_name(pagename)).read_text(encoding="utf-8")
+def parts_in(script: str) -> list[str]:
+    """The folded parts a page's deferred script hands over (the JSON after its last ' = ')."""
     return json.loads(script.split(" = ", 2)[-1].rstrip().rstrip(";"))
+
+
+def deferred_parts(built_book: Path, pagename: str) -> list[str]:
+    return parts_in((built_book / "_static" / deferred.FOLDER / deferred.script_name(pagename)).read_text(encoding="utf-8"))
 
 
 def test_folded_code_loads_from_beside_the_page_when_opened(built_book):
@@ -112,4 +116,4 @@ def test_deferring_moves_only_the_inside_of_folded_parts():
     assert parts == ["<ul><li>a</li></ul>", '<div class="cell_input">x</div>']
     assert "<p>kept</p>" in page and "<summary>3 searches</summary>" in page and "<li>a</li>" not in page
     assert page.count('class="companion-deferred"') == 2 and 'data-src="../_static/deferred/book__ch1.js"' in page
-    assert json.loads(deferred.script("book/ch1", parts).split(" = ", 2)[-1].rstrip().rstrip(";")) == parts
+    assert parts_in(deferred.script("book/ch1", parts)) == parts

@@ -150,7 +150,7 @@ def test_every_class_left_in_highlighted_code_is_drawn_in_both_themes(built_book
 
 def test_the_stylesheet_colours_each_verdict_and_score_as_the_rules_do():
     from companion import forecasts, ledger
-    from companion.tables import STATIC_DIR
+    from companion import STATIC_DIR
 
     css = (STATIC_DIR / "companion.css").read_text()
     scales = [("verdict", name, colour) for name, (_, _, colour) in ledger.VERDICTS.items()]
