@@ -101,8 +101,13 @@ def check_anchors(frame: pd.DataFrame, resource, path: Path) -> None:
 
 # The inventories: the report's own figures and forecasts (the quote is the locator), the search log and the
 # audit of the report's sources: records about the report, not cited data.
-INVENTORY = ("claims", "claims_excluded", "forecasts", "readings", "argument", "corrections", "searches",
+INVENTORY = ("claims", "claims_excluded", "forecasts", "forecast_readings", "forecast_corrections", "readings", "argument", "corrections", "searches",
              "report_sources", "publishers")
+
+
+# Cited findings: each row quotes its source, but states a finding in words rather than a figure, so it has
+# nothing to anchor (the evidence behind judged forecasts).
+FINDINGS = ("forecast_evidence",)
 
 
 def dataset_names(data_dir: Path = DATA_DIR) -> list[str]:

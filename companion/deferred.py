@@ -16,12 +16,16 @@ import re
 
 FOLDER = "deferred"
 # myst-nb's folded input and output, a claim card's search log (companion.ledger) and a forecast
-# card's evidence rows (companion.forecasts).
+# card's evidence rows, judgement criteria and sensitivity to window and reading (companion.forecasts),
+# and the forecast scorecard (companion.ledger_ext).
 DEFERRED = re.compile(r'(<details class="(?:admonition hide above-input|admonition hide above-output|'
-                      r'admonition hide below-input|claim-searches|forecast-evidence)"[^>]*>.*?</summary>)'
+                      r'admonition hide below-input|claim-searches|forecast-evidence|forecast-criteria|'
+                      r'forecast-sensitivity|forecast-scorecard)"[^>]*>.*?</summary>)'
                       r'(.*?)(</details>)', re.S)
-PLACEHOLDER = ('<div class="companion-deferred" data-page="{page}" data-part="{part}" data-src="{src}">'
-               '<noscript>Opens with JavaScript (also in the notebook and ledger.json).</noscript></div>')
+# One small placeholder per folded part; the page and its script are named once, in SOURCE (a long
+# chapter has some sixty folded parts, and repeating them in each placeholder cost about 10 KB).
+PLACEHOLDER = '<div class="companion-deferred" data-part="{part}"><noscript>Opens with JavaScript.</noscript></div>'
+SOURCE = '<div id="companion-deferred-source" data-page="{page}" data-src="{src}" hidden></div>'
 
 
 def script_name(pagename: str) -> str:
@@ -35,10 +39,12 @@ def defer(body: str, pagename: str) -> tuple[str, list[str]]:
 
     def replace(match: re.Match) -> str:
         parts.append(match.group(2))
-        placeholder = PLACEHOLDER.format(page=html.escape(pagename), part=len(parts) - 1, src=html.escape(src))
-        return match.group(1) + placeholder + match.group(3)
+        return match.group(1) + PLACEHOLDER.format(part=len(parts) - 1) + match.group(3)
 
-    return DEFERRED.sub(replace, body), parts
+    body = DEFERRED.sub(replace, body)
+    if parts:
+        body += SOURCE.format(page=html.escape(pagename), src=html.escape(src))
+    return body, parts
 
 
 def script(pagename: str, parts: list[str]) -> str:

@@ -947,16 +947,22 @@ def _basis_html(figure: dict) -> str:
 
 def _readings_html(record: Record) -> str:
     """Every reading of the sentence with its verdict, the recorded one marked (nothing when there is one reading)."""
-    if not record.readings:
+    listed = readings_list_html([(r, _reading_value(record, r), badge_html(r["verdict"])) for r in record.readings])
+    return f"<dt>Readings of the sentence</dt><dd>{listed}</dd>" if listed else ""
+
+
+def readings_list_html(items: list[tuple[dict, str, str]]) -> str:
+    """A card's list of readings, claims' and forecasts' alike: (reading, what it gives, its badge) per item,
+    the recorded one marked; nothing when there is one reading."""
+    if not items:
         return ""
-    esc, items = html.escape, []
-    for r in record.readings:
+    esc, shown = html.escape, []
+    for r, gives, badge in items:
         basis = "coded in the inventory" if r["id"] == "as-coded" else f"{r['support']} support: {r['why']}"
         recorded = " <strong>recorded</strong>" if r["recorded"] else ""
         css = ' class="reading-recorded"' if r["recorded"] else ""
-        items.append(f"<li{css}>{esc(r['reading'])} ({esc(_reading_value(record, r))}; {esc(basis)}) "
-                     f"{badge_html(r['verdict'])}{recorded}</li>")
-    return f'<dt>Readings of the sentence</dt><dd><ul class="claim-readings">{"".join(items)}</ul></dd>'
+        shown.append(f"<li{css}>{esc(r['reading'])} ({esc(gives)}; {esc(basis)}) {badge}{recorded}</li>")
+    return f'<ul class="claim-readings">{"".join(shown)}</ul>'
 
 
 def _reading_value(record: Record, reading: dict) -> str:

@@ -96,6 +96,11 @@ class CorrectionsList(LedgerDirective):
     inventories = (ledger.CLAIMS, ledger.DATA_DIR / "corrections.csv")
 
 
+class ForecastCorrectionsList(LedgerDirective):
+    what = "forecast-corrections"
+    inventories = (forecasts.FORECASTS, ledger.DATA_DIR / "forecast_corrections.csv")
+
+
 class ForecastScorecard(LedgerDirective):
     what = "scorecard"
     inventories = (ledger.CLAIMS, forecasts.FORECASTS)
@@ -214,7 +219,8 @@ def scorecard_rows(records: dict[str, dict], inventory: dict[str, dict]) -> list
     for forecast_id, row in inventory.items():
         record = records.get(forecast_id)
         rows.append({"id": forecast_id, "chapter": int(row["chapter"]), "quote": row["quote"],
-                     "forecast": row["forecast"], "horizon": row["horizon"], "rule": row["rule"],
+                     "voice": row["voice"], "forecast": row["forecast"], "population": row["population"],
+                     "horizon": row["horizon"], "method": row["method"], "rule": row["rule"],
                      "evidence": row["evidence"], "score": record["score"] if record else ledger.PENDING,
                      "why": f"{record['why']}. {record['note']}" if record else "",
                      "docname": record["docname"] if record else ""})
@@ -503,10 +509,17 @@ def render_errata_tally(app: Sphinx, docname: str, records: dict[str, dict], cla
 SCORE_ORDER = list(forecasts.SCORES) + [ledger.PENDING]
 
 
+METHOD_COLUMNS = {"rule": "By a rule", "judgement": "By judgement", "unfalsifiable": "No outcome to judge"}
+
+
 def scorecard_tally(rows: list[dict]) -> pd.DataFrame:
-    counts = pd.Series([r["score"] for r in rows], dtype="string").value_counts()
-    frame = pd.DataFrame({"score": SCORE_ORDER, "forecasts": [int(counts.get(s, 0)) for s in SCORE_ORDER]})
-    return frame[(frame.score != ledger.PENDING) | (frame.forecasts > 0)]
+    """Forecasts by score and by method: rule scores and judged grades are counted apart."""
+    frame = pd.DataFrame({"score": SCORE_ORDER})
+    for method, heading in METHOD_COLUMNS.items():
+        mine = pd.Series([r["score"] for r in rows if r["method"] == method], dtype="string").value_counts()
+        frame[heading] = [int(mine.get(s, 0)) for s in SCORE_ORDER]
+    counted = frame[list(METHOD_COLUMNS.values())].sum(axis=1)
+    return frame[counted > 0].reset_index(drop=True)
 
 
 def _score_badge(score: str) -> str:
@@ -525,10 +538,9 @@ def render_forecast_tally(app: Sphinx, docname: str, rows: list[dict]) -> str:
     frame = scorecard_tally(rows)
     link = _rel(app, docname, "book/ch9_what_happened_next") + "#the-scorecard"
     shown = frame.assign(score=frame.score.map(_score_badge))
-    scorable = sum(1 for r in rows if r["score"] not in (forecasts.VAGUE, ledger.PENDING))
-    return (f'<div class="forecast-tally"><p>{len(rows)} forecasts in the report, {scorable} of them scorable '
-            f'against what happened from 2018 to 2025; the <a href="{link}">scorecard</a> gives each score and its evidence.</p>'
-            + tables.table(shown, caption="Forecasts by score", html_columns=["score"],
+    return (f'<div class="forecast-tally"><p>{html.escape(forecasts.tally_sentence(rows))} Judged grades are counted apart '
+            f'from rule scores; the <a href="{link}">scorecard</a> gives each forecast\'s score and its evidence.</p>'
+            + tables.table(shown, caption="Forecasts by score and by how they were judged", html_columns=["score"],
                            classes="forecast-tally-table").html + "</div>")
 
 
@@ -538,30 +550,50 @@ def render_scorecard(app: Sphinx, docname: str, rows: list[dict]) -> str:
     to_root = "../" * docname.count("/")
     csv_link, json_link = (to_root + name for name in SCORECARD_DOWNLOADS)
     frame = pd.DataFrame({"forecast": [_card_link(app, docname, "forecast", r["id"], r["docname"]) for r in rows], "section": [r["chapter"] for r in rows],
+                          "method": [r["method"] for r in rows],
                           "score": [_score_badge(r["score"]) for r in rows], "score_key": [r["score"] for r in rows]})
     return (f'<p class="ledger-downloads">Download the scorecard: <a href="{csv_link}" download>scorecard.csv</a> · '
             f'<a href="{json_link}" download>scorecard.json</a></p>'
+            # Folded, and loaded when opened (companion.deferred): the chapter's summary lists the same forecasts.
+            + f'<details class="forecast-scorecard"><summary>Every forecast, its method and its score ({len(rows)} '
+              f'rows, each linked to its card)</summary>'
             + tables.table(frame, caption="Every forecast of the report, scored against 2018–2025 (each links to "
                                           "its card, with the report's words, the evidence and why)",
                            html_columns=["forecast", "score"], row_data={"score_key": "score"},
-                           classes="forecast-scorecard-table").html)
+                           classes="forecast-scorecard-table").html + "</details>")
+
+
+def corrections_html(app: Sphinx, docname: str, moves: pd.DataFrame, kind: str, records: dict[str, dict],
+                     badge, counted: str) -> str:
+    """Every move of a verdict or score, newest first, each linked to its card (`moves`: date, the item's id as
+    `item`, old, new, standard, why)."""
+    esc = html.escape
+    items = []
+    for row in moves.sort_values(["date", "item"], ascending=[False, True]).itertuples(index=False):
+        record = records.get(row.item)
+        ident = _card_link(app, docname, kind, row.item, record["docname"] if record else None)
+        items.append(f'<article class="correction" id="correction-{esc(row.item)}-{row.date:%Y-%m-%d}">'
+                     f"<h3>{ident}</h3><p>{row.date:%-d %B %Y}: {badge(row.old)} → "
+                     f"{badge(row.new)}</p><dl><dt>The standard that decided it</dt>"
+                     f"<dd>{esc(row.standard)}</dd><dt>Why</dt><dd>{esc(row.why)}</dd></dl></article>")
+    return f"<p>{len(moves)} {counted} have moved since the book was first published, newest first.</p>" + "".join(items)
 
 
 def render_corrections(app: Sphinx, docname: str, records: dict[str, dict]) -> str:
-    """Every verdict that moved, newest first, from data/corrections.csv, each linked to its claim card."""
+    """Every verdict that moved, from data/corrections.csv."""
     from companion import data
 
-    esc = html.escape
-    frame = data.load("corrections").sort_values(["date", "claim"], ascending=[False, True])
-    items = []
-    for row in frame.itertuples(index=False):
-        record = records.get(row.claim)
-        ident = _card_link(app, docname, "claim", row.claim, record["docname"] if record else None)
-        items.append(f'<article class="correction" id="correction-{esc(row.claim)}-{row.date:%Y-%m-%d}">'
-                     f"<h3>{ident}</h3><p>{row.date:%-d %B %Y}: {ledger.badge_html(row.old)} → "
-                     f"{ledger.badge_html(row.new)}</p><dl><dt>The standard that decided it</dt>"
-                     f"<dd>{esc(row.standard)}</dd><dt>Why</dt><dd>{esc(row.why)}</dd></dl></article>")
-    return f"<p>{len(frame)} verdicts have moved since the book was first published, newest first.</p>" + "".join(items)
+    moves = data.load("corrections").rename(columns={"claim": "item"})
+    return corrections_html(app, docname, moves, "claim", records, ledger.badge_html, "verdicts")
+
+
+def render_forecast_corrections(app: Sphinx, docname: str, records: dict[str, dict]) -> str:
+    """Every forecast score that moved, from data/forecast_corrections.csv ("too vague to score" is a retired score)."""
+    from companion import data
+
+    moves = data.load("forecast_corrections").rename(columns={"forecast": "item"})
+    badge = lambda name: forecasts.badge_html(name) if name in forecasts.SCORES else html.escape(name)
+    return corrections_html(app, docname, moves, "forecast", records, badge, "forecast scores")
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -573,6 +605,8 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
               "errata": lambda: render_errata(app, docname, records, claims),
               "errata-tally": lambda: render_errata_tally(app, docname, records, claims),
               "corrections": lambda: render_corrections(app, docname, records),
+              "forecast-corrections": lambda: render_forecast_corrections(
+                  app, docname, getattr(app, "companion_forecasts", {})),
               "scorecard": lambda: render_scorecard(app, docname, getattr(app, "companion_scorecard", [])),
               "forecast-tally": lambda: render_forecast_tally(app, docname, getattr(app, "companion_scorecard", []))}
     for node in list(doctree.findall(ledger_placeholder)):
@@ -637,6 +671,7 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("errata", Errata)
     app.add_directive("errata-tally", ErrataTally)
     app.add_directive("corrections-list", CorrectionsList)
+    app.add_directive("forecast-corrections-list", ForecastCorrectionsList)
     app.add_directive("forecast-scorecard", ForecastScorecard)
     app.add_directive("forecast-tally", ForecastTally)
     app.connect("doctree-read", _note_placeholders)

@@ -55,8 +55,9 @@ def timeline(events: pd.DataFrame, *, title: str, subtitle: str | None = None, s
     base = alt.Chart(shown).encode(
         y=alt.Y("where:N", title=None, sort=order),
         tooltip=[alt.Tooltip("event:N", title="Event"), alt.Tooltip("when:N", title="When"),
-                 alt.Tooltip("place:N", title="Where"), alt.Tooltip("deaths:Q", title="Deaths"),
-                 alt.Tooltip("report_dating:N", title="The report's dating")],
+                 alt.Tooltip("place:N", title="Where"), alt.Tooltip("deaths:Q", title="Deaths")]
+        # The report's dating only where some event has one (none after the report): an empty field is weight.
+        + ([alt.Tooltip("report_dating:N", title="The report's dating")] if shown.report_dating.notna().any() else []),
     )
     dots = base.mark_point(size=80, filled=True).encode(
         x=alt.X("date:T", title="Date", scale=alt.Scale(domain=[pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()])),

@@ -96,7 +96,15 @@ def test_the_wrong_uk_2020_row_is_kept_and_never_loads(tmp_path):
     assert "indicators_by_year.csv" in str(error) and "'the UK (3)' does not write 10" in str(error)
 
 
-@pytest.mark.parametrize("name", data.figure_datasets())
+@pytest.mark.parametrize("name", data.FINDINGS)
+def test_a_dataset_of_findings_carries_no_figure_to_anchor(name):
+    """The findings datasets are left out of the anchoring test below only because they hold no numbers."""
+    resource = data.validate(name).get_resource(name)
+    assert name in data.figure_datasets() and {"source", "locator"} <= set(resource.schema.field_names)
+    assert all(field.type == "string" for field in resource.schema.fields), name
+
+
+@pytest.mark.parametrize("name", [n for n in data.figure_datasets() if n not in data.FINDINGS])
 def test_every_value_of_every_dataset_is_anchored(name):
     """data.load runs the anchoring rules; this names each dataset so a failure says which."""
     frame = data.load(name)

@@ -234,8 +234,9 @@ def test_the_methods_page_states_the_replies_and_corrections_policy_once(built_b
 def test_teaching_follows_the_data(built_book):
     """The corrected solutions and sentences are in the built book, with their numbers computed."""
     ch9 = page_text(built_book, "ch9_what_happened_next.html")
-    assert "With the UK's 3 the 2020 count is 13, above 2017's 10" in ch9
-    assert "gives “partly borne out”" in ch9
+    assert ("The rule refuses: “the selected rows of indicators_by_year mix definitions between the baseline and "
+            "the window”" in ch9)
+    assert "2016 also had 10 completed attacks, so the score stays “borne out”" in ch9
     ch2 = page_text(built_book, "ch2_not_eliminated.html")
     assert "US intelligence reports, January 2016: 100 countries" in ch2
     assert "September 2015" not in ch2 and "more than 30,000 foreign fighters from roughly 100 countries" in ch2

@@ -74,14 +74,14 @@ def test_a_verdict_that_moves_away_from_the_recorded_one_stops_the_build(fixture
 
 
 def test_a_score_that_moves_with_its_evidence_stops_the_build(tmp_path):
-    # No completed attack in the EU in 2022: "diminish but continue" is then only partly borne out,
+    # No completed attack in the EU in 2019: "diminish but continue" is then only partly borne out,
     # which disagrees with data/forecasts.csv.
     project = copy_project(tmp_path / "project", FIXTURE_TOC.replace(
         "chapters:\n", "chapters:\n  - file: book/ch9_what_happened_next\n"))
-    edit(project / "data/indicators_by_year.csv", "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,2,",
-         "eu-completed-2022,completed jihadist attacks,EU (without the UK),2022,0,")
-    edit(project / "data/indicators_by_year.csv", "Two Jihadist terrorist attacks were carried out",
-         "No Jihadist terrorist attacks were carried out")  # the words change with the value
+    edit(project / "data/indicators_by_year.csv", "eu-completed-2019,completed jihadist attacks,EU (with the UK),2019,3,",
+         "eu-completed-2019,completed jihadist attacks,EU (with the UK),2019,0,")
+    edit(project / "data/indicators_by_year.csv", "the three completed jihadist",
+         "the zero completed jihadist")  # the words change with the value
     result = build_copy(project)
     assert result.returncode != 0
     assert ("f5-west-fewer-but-continuing: computed score 'partly borne out' differs from the one recorded"

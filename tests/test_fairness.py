@@ -76,6 +76,24 @@ def test_a_verdict_that_moves_silently_or_a_stale_correction_is_caught():
     assert any(p.startswith(f"{some}: last correction says") for p in problems)
 
 
+SCORES_SNAPSHOT = Path(__file__).parent / "snapshots" / "published_scores.json"
+
+
+def test_every_moved_forecast_score_has_a_correction_and_the_latest_is_the_score():
+    from companion import forecasts
+
+    published_scores = json.loads(SCORES_SNAPSHOT.read_text())["scores"]
+    current = {f: row["score"] for f, row in forecasts.forecasts().items()}
+    moves = [{**r, "claim": r["forecast"]} for r in data.load("forecast_corrections").to_dict("records")]
+    assert set(current) == set(published_scores)
+    assert ledger.correction_problems(current, published_scores, moves) == []
+    # a score that moves without a row is caught
+    quiet = next(f for f in current if f not in {m["claim"] for m in moves})
+    moved = "borne out" if current[quiet] != "borne out" else "not borne out"
+    assert ledger.correction_problems({**current, quiet: moved}, published_scores, moves) == [
+        f"{quiet}: moved from {published_scores[quiet]} to {moved} without a correction"]
+
+
 def record(verdict="contradicted", materiality="minor", readings=(), own=False):
     return {"verdict": verdict, "materiality": materiality, "readings": list(readings),
             "figures": [] if own else [{"verdict": verdict}], "internal": {"verdict": "reproduced"} if own else None}

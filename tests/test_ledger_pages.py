@@ -209,6 +209,12 @@ def test_the_intro_counts_the_errata_by_materiality_and_kind_and_sentences_once(
 FORECAST_ROWS = list(forecasts.forecasts().values())
 
 
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
 def test_the_scorecard_downloads_list_every_forecast_with_its_computed_score(built_book):
     scorecard = json.loads((built_book / "scorecard.json").read_text())
     assert [r["id"] for r in scorecard] == [r["id"] for r in FORECAST_ROWS]
@@ -222,16 +228,22 @@ def test_the_chapter_shows_a_card_and_a_scorecard_row_for_every_forecast(built_b
     html = (built_book / "book" / "ch9_what_happened_next.html").read_text()
     cards = re.findall(r'<section class="claim-card forecast-card forecast-[a-z-]+" id="forecast-([\w-]+)" aria-label="Forecast [\w-]+: ([a-z ]+)"', html)
     assert dict(cards) == {r["id"]: r["score"] for r in FORECAST_ROWS}
-    table = html.split('forecast-scorecard-table"')[1].split("</table>")[0]
+    from test_folding import deferred_parts
+
+    assert '<details class="forecast-scorecard">' in html  # folded, loaded when opened
+    folded = "".join(deferred_parts(built_book, "book/ch9_what_happened_next"))
+    table = folded.split('forecast-scorecard-table"')[1].split("</table>")[0]
     assert re.findall(r'<tr data-score="([a-z ]+)">', table) == [r["score"] for r in FORECAST_ROWS]
 
 
-def test_the_intro_tallies_the_forecasts_by_score(built_book):
+def test_the_intro_tallies_the_forecasts_by_score_and_method(built_book):
     html = (built_book / "book" / "intro.html").read_text()
     tally = html.split('<div class="forecast-tally">')[1].split("</div>")[0]
-    counts = {score: int(n) for score, n in
-              re.findall(r'</span> ([a-z ]+)</span></th><td class="num" data-label="Forecasts">(\d+)</td>', tally)}
-    expected = {score: sum(r["score"] == score for r in FORECAST_ROWS) for score in forecasts.SCORES}
-    assert counts == expected
-    scorable = sum(r["score"] != forecasts.VAGUE for r in FORECAST_ROWS)
-    assert f"{len(FORECAST_ROWS)} forecasts in the report, {scorable} of them scorable" in tally
+    rows = re.findall(r'</span> ([a-z ]+)(?: <span class="forecast-judged">\(judged\)</span>)?</span></th>'
+                      r'<td class="num" data-label="By a rule">(\d+)</td><td class="num" data-label="By judgement">(\d+)</td>'
+                      r'<td class="num" data-label="No outcome to judge">(\d+)</td>', tally)
+    counts = {score: tuple(map(int, n)) for score, *n in rows}
+    expected = {score: tuple(sum(r["score"] == score and r["method"] == m for r in FORECAST_ROWS)
+                             for m in ("rule", "judgement", "unfalsifiable")) for score in forecasts.SCORES}
+    assert counts == {s: n for s, n in expected.items() if any(n)}
+    assert html_unescape(forecasts.tally_sentence(FORECAST_ROWS)) in html_unescape(tally)

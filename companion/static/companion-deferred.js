@@ -2,12 +2,18 @@
    <script> element, so it works from file:// as over http. */
 (function () {
   "use strict";
-  var waiting = {};
+  var waiting = false;
+
+  // The page's name and its script are named once, on #companion-deferred-source.
+  function source() {
+    var el = document.getElementById("companion-deferred-source");
+    return el ? { page: el.dataset.page, src: el.dataset.src } : null;
+  }
 
   function fill(page) {
     var parts = (window.companionDeferred || {})[page];
     if (!parts) { return false; }
-    document.querySelectorAll('.companion-deferred[data-page="' + page + '"]').forEach(function (el) {
+    document.querySelectorAll(".companion-deferred").forEach(function (el) {
       var part = parts[Number(el.dataset.part)];
       if (part === undefined) {
         console.error("companion-deferred: " + page + " has no part " + el.dataset.part);
@@ -19,13 +25,14 @@
     return true;
   }
 
-  function load(placeholder) {
-    var page = placeholder.dataset.page;
-    if (fill(page) || waiting[page]) { return; }
-    waiting[page] = true;
+  function load() {
+    var from = source();
+    if (!from) { console.error("companion-deferred: the page does not name its folded parts' script"); return; }
+    if (fill(from.page) || waiting) { return; }
+    waiting = true;
     var script = document.createElement("script");
-    script.src = placeholder.dataset.src;
-    script.onload = function () { fill(page); };
+    script.src = from.src;
+    script.onload = function () { fill(from.page); };
     script.onerror = function () { console.error("companion-deferred: could not load " + script.src); };
     document.head.appendChild(script);
   }
@@ -34,8 +41,7 @@
   document.addEventListener("toggle", function (event) {
     var details = event.target;
     if (details.tagName === "DETAILS" && details.open) {
-      var placeholder = details.querySelector(".companion-deferred");
-      if (placeholder) { load(placeholder); }
+      if (details.querySelector(".companion-deferred")) { load(); }
     }
   }, true);
 })();
