@@ -235,12 +235,9 @@ def _year_of(rows: pd.DataFrame) -> pd.Series:
 
 def definitions(rows: pd.DataFrame) -> list[str]:
     """Each distinct definition among the rows ("indicator: …; area: …"), in order of first year."""
-    columns = [c for c in DEFINITION_COLUMNS if c in rows]
-    if not columns or rows.empty:
+    if rows.empty or not any(c in rows for c in DEFINITION_COLUMNS):
         return []
-    ordered = rows.assign(_year=_year_of(rows)).sort_values("_year")
-    labels = ordered[columns].astype(str).apply(lambda r: "; ".join(f"{c}: {r[c]}" for c in columns), axis=1)
-    return list(dict.fromkeys(labels))
+    return list(dict.fromkeys(definitions_of(rows.iloc[_year_of(rows).argsort(kind="stable")])))
 
 
 def one_definition(row: dict, rows: pd.DataFrame) -> pd.DataFrame:
@@ -273,6 +270,7 @@ def one_definition(row: dict, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def definitions_of(rows: pd.DataFrame) -> pd.Series:
+    """Each row's definition, as `definitions` words it."""
     columns = [c for c in DEFINITION_COLUMNS if c in rows]
     return rows[columns].astype(str).apply(lambda r: "; ".join(f"{c}: {r[c]}" for c in columns), axis=1)
 
@@ -373,7 +371,9 @@ def rule_score(row: dict, frame: pd.DataFrame | None = None) -> tuple[str, str, 
 def window_scores(row: dict, frame: pd.DataFrame | None = None) -> list[dict]:
     """The score for each window end from the window's start to the last year the evidence reaches
     (or the horizon, if later, for an event list): how the score depends on the window chosen."""
-    rows = one_definition(row, evidence(row, frame)) if row["rule"] in COMPARING else evidence(row, frame)
+    # The dataset is read once for every window (data.load validates the file each time it is called).
+    frame = data.load(row["evidence"]) if frame is None else frame
+    rows = one_definition(row, evidence(row, frame))
     years = _year_of(rows)
     last = max([int(row["window_end"]), *([int(years.max())] if len(years) else [])])
     if row["value"] == "rows":
@@ -451,6 +451,8 @@ def evaluate(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = N
         return _judged(row, common, evidence_path)
     coded = {"id": "as-coded", "reading": row["forecast"], "support": "best", "why": "the reading coded in "
              "forecasts.csv", "row": row}
+    # Every reading reads the same dataset (a reading cannot change `evidence`): read it once.
+    frame = data.load(row["evidence"]) if frame is None else frame
     alternatives = [{**r, "row": {**row, **{k: r[k] for k in READING_OVERRIDES if r.get(k, "").strip()}}}
                     for r in forecast_readings(forecast_id, readings_path)]
     judged = [(reading, rule_score(reading["row"], frame)) for reading in [coded] + alternatives]
@@ -462,11 +464,12 @@ def evaluate(forecast_id: str, *, note: str = "", frame: pd.DataFrame | None = N
     reading, (score_name, why, series, rows) = recorded
     used = reading["row"]
     _check_standing(used, rows, score_name)
+    compared = rows[_year_of(rows).isin(_wanted_years(used))]
     return ForecastRecord(
         **{**common, "population": used.get("population", "")}, rule=row["rule"], score=score_name, why=why,
-        yearly={int(k): v for k, v in series.items()}, evidence=_cited(rows[_year_of(rows).isin(_wanted_years(used))]),
+        yearly={int(k): v for k, v in series.items()}, evidence=_cited(compared),
         scope=used.get("scope", ""), catalogue=used.get("catalogue", ""),
-        definitions=definitions(rows[_year_of(rows).isin(_wanted_years(used))]) if len(rows) else [],
+        definitions=definitions(compared),
         bridge=used.get("bridge", ""), window=_years(used), window_why=used.get("window_why", ""),
         horizon_end=used.get("horizon_end", ""), windows=window_scores(used, frame),
         reading=(reading["reading"] + (" (recorded: equally supported, and more favourable to the report than the "
