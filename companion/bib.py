@@ -143,7 +143,8 @@ def short(key: str) -> str:
 
 def plain_title(key: str) -> str:
     """An entry's title without BibTeX's braces and escapes."""
-    return entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
+    return (entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
+            .replace("--", "–"))
 
 
 def cite_html(key: str) -> str:

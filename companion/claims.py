@@ -1,7 +1,8 @@
 """The claims inventory and the scanner that proves it complete.
 
-Every numeral, number word, month, ordinal and superlative in the report is a *hit*. Each hit
-must lie inside the quote of a claim (data/claims.csv) or of an exclusion
+Every numeral, number word, month, ordinal, superlative and quantity word (a closed list:
+"majority", "decline", "wave"...) in the report is a *hit*. Each hit must lie inside the quote of a
+claim (data/claims.csv), of a forecast (data/forecasts.csv, scored in chapter 9) or of an exclusion
 (data/claims_excluded.csv, with a reason). Quotes are located in the report after the fold of
 DESIGN.md and must each occur exactly once, so every quote covers one well-defined span.
 
@@ -23,6 +24,7 @@ from companion import DATA_DIR, report
 
 CLAIMS = DATA_DIR / "claims.csv"
 EXCLUDED = DATA_DIR / "claims_excluded.csv"
+FORECASTS = DATA_DIR / "forecasts.csv"
 
 NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
@@ -33,6 +35,13 @@ NUMBER_WORDS = (
 MONTHS = ("January February March April May June July August September October November "
           "December").split()
 ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+# Words that state a quantity or a trend without a numeral (issue 19). A closed list, printed on
+# the methods page; bare "more" is left out (it compares far more often than it counts).
+QUANTITY_WORDS = ("majority minority many few fewer numerous wave waves rise rises rising rose risen "
+                  "increase increases increased increasing decline declines declined declining "
+                  "incline inclines frequency grow grows growing grew grown growth shrink shrinks "
+                  "shrinking shrank shrunk surge surges surged surging spike spikes spiked").split()
+QUANTITY_PHRASES = (r"a\s+(?:large|wide)\s+number", r"more\s+frequent(?:ly)?")
 SUPERLATIVES = ("highest largest biggest greatest strongest richest deadliest longest best worst "
                 "lowest smallest latest most least top").split()
 
@@ -42,6 +51,7 @@ PATTERNS = {
     "month": re.compile(r"\b(?:" + "|".join(MONTHS) + r")\b"),
     "ordinal": re.compile(r"\b(?:" + "|".join(ORDINALS) + r")\b|\b\d+(?:st|nd|rd|th)\b", re.I),
     "superlative": re.compile(r"\b(?:" + "|".join(SUPERLATIVES) + r")\b", re.I),
+    "quantity word": re.compile(r"\b(?:" + "|".join(QUANTITY_PHRASES + tuple(QUANTITY_WORDS)) + r")\b", re.I),
 }
 
 
@@ -128,12 +138,16 @@ def spans(rows: list[dict], folded: str, label: str) -> tuple[list[tuple[int, in
     return found, problems
 
 
-def uncovered(claims: list[dict], excluded: list[dict], sections: set[int] | None = None) -> tuple[list[Hit], list[str]]:
-    """Hits no quote covers, and the quotes that could not be located."""
+def uncovered(claims: list[dict], excluded: list[dict], sections: set[int] | None = None,
+              forecasts: list[dict] | None = None) -> tuple[list[Hit], list[str]]:
+    """Hits no quote covers, and the quotes that could not be located. A forecast's quote covers its
+    hits ("likely to increase in frequency"): it is scored in chapter 9, not as a claim."""
     folded = report.folded()
     claim_spans, problems = spans(claims, folded, "claims")
     excluded_spans, more = spans(excluded, folded, "excluded")
-    covering = claim_spans + excluded_spans
+    forecast_spans, more_still = spans(forecasts or [], folded, "forecasts")
+    problems += more_still
+    covering = claim_spans + excluded_spans + forecast_spans
     missing = [h for h in scan(folded)
                if (sections is None or h.section in sections)
                and not any(start <= h.start and h.end <= end for start, end, _ in covering)]
@@ -151,11 +165,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--claims", default=str(CLAIMS))
     parser.add_argument("--excluded", default=str(EXCLUDED))
+    parser.add_argument("--forecasts", default=str(FORECASTS))
     parser.add_argument("--sections", help="e.g. 0-3 (0 is the title page and table of contents)")
     args = parser.parse_args(argv)
     claims = read_rows(Path(args.claims)) if Path(args.claims).exists() else []
     excluded = read_rows(Path(args.excluded)) if Path(args.excluded).exists() else []
-    missing, problems = uncovered(claims, excluded, _sections(args.sections))
+    forecasts = read_rows(Path(args.forecasts)) if Path(args.forecasts).exists() else []
+    missing, problems = uncovered(claims, excluded, _sections(args.sections), forecasts)
     folded = report.folded()
     for problem in problems:
         print("QUOTE", problem)

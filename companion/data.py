@@ -102,7 +102,7 @@ def check_anchors(frame: pd.DataFrame, resource, path: Path) -> None:
 # The inventories: the report's own figures and forecasts (the quote is the locator), the search log and the
 # audit of the report's sources: records about the report, not cited data.
 INVENTORY = ("claims", "claims_excluded", "forecasts", "forecast_readings", "forecast_corrections", "readings", "argument", "corrections", "searches",
-             "report_sources", "publishers")
+             "report_sources", "publishers", "reading_lists")
 
 
 # Cited findings: each row quotes its source, but states a finding in words rather than a figure, so it has

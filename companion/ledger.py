@@ -311,6 +311,76 @@ def compare_attribution(report: str, independent: str, exclusive: bool = False) 
                                    "also gave it")
 
 
+# Trend claims ("a sharp incline in the frequency of attacks", "a sharp decline in funding"): the report's
+# words name a direction, an optional strength and, in claims.csv, the years they cover ("sharp rise
+# 2014..2017"). Fixed before any chapter's series is compared, and printed on the methods page:
+# - the series must give every year of the window on one definition (a gap refuses, never guesses);
+# - the change is the last year's value against the first's, relative to the first;
+# - within TREND_FLAT of no change the series is flat: a claimed rise or decline is then close;
+# - beyond it, the claimed direction is reproduced, the opposite one contradicted;
+# - a "sharp" move must also reach TREND_SHARP; a move in the claimed direction that falls short is close.
+TREND_FLAT = 0.10
+TREND_SHARP = 0.50
+TREND_DIRECTIONS = ("rise", "decline")
+TREND_STRENGTHS = ("", "sharp")
+_TREND = re.compile(r"^(?:(?P<strength>sharp) )?(?P<direction>rise|decline) (?P<first>\d{4})\.\.(?P<last>\d{4})$")
+
+
+def parse_trend(value: str) -> tuple[str, str, int, int]:
+    """A trend claim's report_value ("sharp rise 2014..2017") as (strength, direction, first year, last year)."""
+    match = _TREND.match(str(value).strip())
+    if not match or int(match["first"]) >= int(match["last"]):
+        raise LedgerError(f"not a trend: {value!r} (write '[sharp ]rise|decline FIRST..LAST', e.g. 'sharp rise 2014..2017')")
+    return match["strength"] or "", match["direction"], int(match["first"]), int(match["last"])
+
+
+def series_of(value) -> tuple[tuple[int, float], ...]:
+    """A yearly series as ((year, value), ...), from pairs, a {year: value} mapping or '2014:2;2015:17'."""
+    if isinstance(value, str):
+        value = [part.split(":") for part in value.split(";") if part.strip()]
+    pairs = value.items() if isinstance(value, dict) else value
+    return tuple(sorted((int(year), float(v)) for year, v in pairs))
+
+
+def compare_trend(report, independent) -> Outcome:
+    strength, direction, first, last = parse_trend(report)
+    series = dict(series_of(independent))
+    missing = [year for year in range(first, last + 1) if year not in series]
+    if missing:
+        raise LedgerError(f"the series lacks {', '.join(map(str, missing))} of the claimed window {first}–{last}: "
+                          "a trend is judged on every year of its window, never across a gap")
+    start, end = series[first], series[last]
+    if start <= 0:
+        raise LedgerError(f"the series starts at {start:g} in {first}: a relative change needs a positive start")
+    change = (end - start) / start
+    steps = [series[y + 1] - series[y] for y in range(first, last)]
+    shape = (f"{start:,g} in {first} to {end:,g} in {last} ({change:+.0%}; {sum(s > 0 for s in steps)} of "
+             f"{len(steps)} year-on-year steps up, {sum(s < 0 for s in steps)} down)")
+    sign = 1 if direction == "rise" else -1
+    claimed = f"{strength} {direction}".strip()
+    if abs(change) <= TREND_FLAT + 1e-12:
+        return Outcome("close", f"{shape}: flat within ±{TREND_FLAT:.0%}, not the {claimed} the report describes")
+    if sign * change < 0:
+        return Outcome("contradicted", f"{shape}: the opposite of the {claimed} the report describes")
+    if strength == "sharp" and abs(change) < TREND_SHARP - 1e-12:
+        return Outcome("close", f"{shape}: a {direction}, but short of a sharp one (±{TREND_SHARP:.0%})")
+    return Outcome("reproduced", f"{shape}: a {claimed}, as the report says")
+
+
+def trend_rule_table() -> pd.DataFrame:
+    """The trend rule, for the methods page (generated from TREND_FLAT and TREND_SHARP)."""
+    return pd.DataFrame([
+        {"the series, first year to last": f"within ±{TREND_FLAT:.0%}", "claimed rise or decline": "close (flat)",
+         "claimed sharp rise or decline": "close (flat)"},
+        {"the series, first year to last": f"beyond ±{TREND_FLAT:.0%} the other way",
+         "claimed rise or decline": "contradicted", "claimed sharp rise or decline": "contradicted"},
+        {"the series, first year to last": f"beyond ±{TREND_FLAT:.0%} the claimed way, under ±{TREND_SHARP:.0%}",
+         "claimed rise or decline": "reproduced", "claimed sharp rise or decline": "close (not sharp)"},
+        {"the series, first year to last": f"±{TREND_SHARP:.0%} or more the claimed way",
+         "claimed rise or decline": "reproduced", "claimed sharp rise or decline": "reproduced"},
+    ])
+
+
 WITHDRAWN = "withdrawn"
 
 
@@ -357,6 +427,8 @@ def judge(claim: dict, independent, partial: bool = False, exclusive: bool = Fal
         return compare_attribution(claim["report_value"], independent, exclusive)
     if kind == "range":
         return compare_range(claim["report_value"], independent, precision=claim["precision"])
+    if kind == "trend":
+        return compare_trend(claim["report_value"], independent)
     return compare_number(claim["report_value"], independent, kind=kind, precision=claim["precision"],
                           bound=claim.get("bound", ""), unit=claim.get("unit", ""))
 
@@ -465,6 +537,10 @@ class Figure:
     # Shown on the card but never judged: a figure from a source that cannot decide a verdict (tier
     # 'other'), kept to show what was in circulation. Only such a figure may be context.
     context: bool = False
+    # A figure that measures what only one alternative reading of the claim talks about (its id in
+    # data/readings.csv): judged under that reading alone. Europol's count of all jihadist attacks
+    # speaks to "'lone wolf' attacks" read as jihadist attacks in general, not to attacks by lone actors.
+    reading: str = ""
 
     @property
     def sources(self) -> tuple:
@@ -494,6 +570,8 @@ class Figure:
             return f"rank {int(self.value)}"
         if kind == "attribution":
             return str(self.value)
+        if kind == "trend":
+            return " → ".join(f"{v:,g} ({year})" for year, v in series_of(self.value))
         return str(Interval.of(self.value))
 
 
@@ -515,6 +593,25 @@ def figures_from(frame: pd.DataFrame, value: str, *, label: str | None = None, b
                  **extra) -> list[Figure]:
     """One Figure per row of a cited dataset: the value column, with the row's source and locator."""
     return [Figure.from_row(row, value, str(row[label]) if label else "", basis, **extra) for _, row in frame.iterrows()]
+
+
+def trend_figure(frame: pd.DataFrame, value: str, *, year: str = "year", label: str = "",
+                 definition: tuple = ("indicator", "area", "unit"), reading: str = "") -> Figure:
+    """One Figure for a trend claim: a yearly series from rows of a cited dataset, on one definition.
+
+    Rows that differ in any `definition` column (what is counted, where, in what unit) refuse: a
+    trend across a change of definition would show the change, not the trend. The figure cites
+    every row's source (the weakest decides its standing) and every row's locator, year by year."""
+    for column in definition:
+        if column in frame and frame[column].nunique() > 1:
+            raise LedgerError(f"the series mixes definitions in {column!r}: {sorted(frame[column].unique())}")
+    if frame[year].duplicated().any():
+        raise LedgerError(f"the series gives {sorted(frame[year][frame[year].duplicated()])} more than once")
+    rows = frame.sort_values(year)
+    sources = list(dict.fromkeys(rows["source"]))
+    return Figure(value=";".join(f"{int(y)}:{v:g}" for y, v in zip(rows[year], rows[value])),
+                  source=sources[0], derived_from=tuple(sources[1:]), label=label, reading=reading,
+                  locator=" · ".join(f"{int(r[year])}: {locator_shown(r)}" for _, r in rows.iterrows()))
 
 
 # The angles a search for an independent figure takes (DESIGN.md, "Searches"). An `unverifiable`
@@ -694,6 +791,11 @@ def _outcomes(row: dict, figures: list[Figure], implied) -> tuple[Outcome, list[
     return outcome, judged, internal
 
 
+def _for_reading(figures: list[Figure], reading_id: str) -> list[Figure]:
+    """The figures judged under one reading: every figure but those that speak to another reading only."""
+    return [f for f in figures if f.reading in ("", reading_id)]
+
+
 def _reading_row(row: dict, reading: dict) -> dict:
     """The claim as an alternative reading reads it: its value, precision and bound where it gives them."""
     return {**row, **{k: reading[k] for k in ("report_value", "precision", "bound") if reading.get(k, "").strip()}}
@@ -724,24 +826,32 @@ def evaluate(claim_id: str, figures: list[Figure] | None = None, *, note: str = 
     coded = {"id": "as-coded", "reading": row.get("reading", "").strip() or "as worded", "support": "best",
              "why": "the reading coded in claims.csv", "row": row}
     alternatives = [{**r, "row": _reading_row(row, r)} for r in readings(claim_id, readings_path)]
+    if stray := sorted({f.reading for f in figures if f.reading} - {r["id"] for r in alternatives}):
+        raise LedgerError(f"{claim_id}: figures speak to readings that are not in readings.csv for this claim: "
+                          f"{', '.join(stray)}")
     judged = []
     for reading in [coded] + alternatives:
-        outcome, per_figure, internal = _outcomes(reading["row"], figures, implied)
+        outcome, per_figure, internal = _outcomes(reading["row"], _for_reading(figures, reading["id"]), implied)
         judged.append((reading, outcome, per_figure, internal))
     recorded = judged[0]
     for candidate in judged[1:]:
         if candidate[0]["support"] == "equal" and \
                 READING_FAVOUR.index(candidate[1].verdict) < READING_FAVOUR.index(recorded[1].verdict):
             recorded = candidate
-    reading, outcome, per_figure, internal = recorded
+    reading, outcome, _, internal = recorded
     used = reading["row"]
+    # Each figure is shown with its outcome under the reading it is judged by: the recorded one, or the
+    # one reading it speaks to.
+    own_row = {r["id"]: r["row"] for r in [coded] + alternatives}
+    per_figure = [judge(own_row[f.reading] if f.reading and f.reading != reading["id"] else used,
+                        f.value, f.partial, f.exclusive) for f in figures]
     if outcome.verdict == "unverifiable" and (problems := search_problems(searched)):
         raise LedgerError(f"{claim_id}: an unverifiable verdict describes the book's reach, so the searches must be "
                           f"on record (data/searches.csv): {'; '.join(problems)}")
     tiers = [lowest_tier(f.sources, SOURCES_PATH) for f in figures]
     if outcome.verdict in FAVOUR and any(t not in STRONG_TIERS for t in tiers):
         strong = [f for f, t in zip(figures, tiers) if t in STRONG_TIERS]
-        without = _outcomes(used, strong, implied)[0]
+        without = _outcomes(used, _for_reading(strong, reading["id"]), implied)[0]
         if without.verdict != outcome.verdict:
             weak = ", ".join(sorted({k for f, t in zip(figures, tiers) if t not in STRONG_TIERS for k in f.sources
                                      if lowest_tier([k], SOURCES_PATH) not in STRONG_TIERS}))
@@ -859,15 +969,25 @@ def badge_html(verdict: str) -> str:
             f'<span aria-hidden="true">{symbol}</span> {verdict}</span>')
 
 
+def _reading_note(figure: dict, record: Record) -> str:
+    """A figure judged under one alternative reading only says which (the verdict beside it is that reading's)."""
+    if not figure.get("reading"):
+        return ""
+    words = next((r["reading"] for r in record.readings if r["id"] == figure["reading"]), figure["reading"])
+    return f' <span class="claim-figure-reading">(speaks only to the reading: {html.escape(words)})</span>'
+
+
 def card_html(record: Record) -> str:
     from companion.bib import cite_html
 
     esc = html.escape
     rows = "".join(
-        f"<li>{esc(f['shown'])}{' (' + esc(f['label']) + ')' if f['label'] else ''} — {cite_html(f['source'])}, "
+        f"<li>{esc(f['shown'])}{' (' + esc(f['label']) + ')' if f['label'] else ''} — "
+        # A figure computed from several sources (a yearly series, a rate) cites each of them.
+        f"{', '.join(cite_html(k) for k in dict.fromkeys([f['source'], *f.get('derived_from', [])]))}, "
         f"{esc(f['locator'])} <span class=\"claim-figure-verdict\">"
         f"{'context: cannot decide (source of tier other)' if f.get('context') else badge_html(f['verdict'])}</span>"
-        f"{_basis_html(f)}</li>"
+        f"{_basis_html(f)}{_reading_note(f, record)}</li>"
         for f in record.figures)
     internal = (f"<dt>From the report's own figures</dt><dd>{esc(record.internal['implied'])} "
                 f"{badge_html(record.internal['verdict'])}</dd>") if record.internal else ""
@@ -983,6 +1103,8 @@ def report_shown(record: Record | dict) -> str:
         return f"rank {value}: {unit} ({precision})"
     if kind == "attribution":
         return f"{unit}: {value}"
+    if kind == "trend":
+        return f"{value} ({unit})"
     return f"{Interval.of(value)} {unit} ({precision})"
 
 

@@ -29,9 +29,10 @@ import pandas as pd
 from docutils import nodes
 from docutils.parsers.rst import Directive
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from companion import bib, charts, claims as inventory, forecasts, ledger, report, sources_audit, tables
+from companion import bib, charts, claims as inventory, findings, forecasts, key_numbers, ledger, report, sources_audit, tables
 from companion.bib import cite_html, entries
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,35 @@ class ForecastScorecard(LedgerDirective):
 class ForecastTally(LedgerDirective):
     what = "forecast-tally"
     inventories = (ledger.CLAIMS, forecasts.FORECASTS)
+
+
+class Finding(LedgerDirective):
+    """A sentence of the intro's summary: its numbers come from the records and its check (the argument,
+    a name in companion.findings.CHECKS) runs at build time (companion.findings)."""
+    what = "finding"
+    required_arguments = 1
+    has_content = True
+    inventories = (ledger.CLAIMS, forecasts.FORECASTS, ledger.ARGUMENT)
+
+    def run(self):
+        [node] = super().run()
+        node["check"], node["text"] = self.arguments[0], " ".join(self.content).strip()
+        return [node]
+
+
+class KeyNumbers(LedgerDirective):
+    what = "key-numbers"
+    inventories = (ledger.CLAIMS, *(ledger.DATA_DIR / f"{name}.csv" for name in key_numbers.DATASETS))
+
+
+class ArgumentMap(LedgerDirective):
+    what = "argument-map"
+    inventories = (ledger.CLAIMS, ledger.ARGUMENT)
+
+
+class ArgumentOverview(LedgerDirective):
+    what = "argument-overview"
+    inventories = (ledger.CLAIMS, ledger.ARGUMENT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -608,9 +638,53 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
               "forecast-corrections": lambda: render_forecast_corrections(
                   app, docname, getattr(app, "companion_forecasts", {})),
               "scorecard": lambda: render_scorecard(app, docname, getattr(app, "companion_scorecard", [])),
-              "forecast-tally": lambda: render_forecast_tally(app, docname, getattr(app, "companion_scorecard", []))}
+              "forecast-tally": lambda: render_forecast_tally(app, docname, getattr(app, "companion_scorecard", [])),
+              "key-numbers": lambda: render_key_numbers(app, docname, rows),
+              "argument-map": lambda: render_argument_map(app, docname, rows),
+              "argument-overview": lambda: render_argument_overview(app, docname, rows)}
     for node in list(doctree.findall(ledger_placeholder)):
-        node.replace_self(nodes.raw("", render[node["what"]](), format="html"))
+        if node["what"] == "finding":
+            shown = render_finding(app, docname, rows, records, node["check"], node["text"])
+        else:
+            shown = render[node["what"]]()
+        node.replace_self(nodes.raw("", shown, format="html"))
+
+
+def render_finding(app: Sphinx, docname: str, rows: list[dict], records: dict[str, dict], check: str, text: str) -> str:
+    try:
+        return findings.finding_html(check, text, findings.facts(rows, records, getattr(app, "companion_scorecard", [])))
+    except findings.FindingError as error:
+        raise ExtensionError(f"{docname}: {error}") from None
+
+
+def _claim_link(app: Sphinx, docname: str):
+    return lambda claim: _card_link(app, docname, "claim", claim["id"], claim["docname"])
+
+
+def render_key_numbers(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    """The key numbers, each linked to the claim card that checks the report's figure."""
+    frame = key_numbers.table_frame()
+    where = {r["id"]: r["docname"] for r in rows}
+    frame["claim"] = [_card_link(app, docname, "claim", c, where.get(c)) for c in frame["claim"]]
+    return tables.table(frame, caption="Key numbers a reader can still use: the report's figure beside the latest "
+                                       "estimate of the same measure from a primary or reputable source",
+                        headers={"estimates compared": "Estimates compared", "claim": "Claim card"},
+                        html_columns=["claim"], classes="key-numbers-table").html
+
+
+def render_argument_map(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    try:
+        return findings.argument_map_html(findings.argument_steps(rows), _claim_link(app, docname))
+    except findings.FindingError as error:
+        raise ExtensionError(f"{docname}: {error}") from None
+
+
+def render_argument_overview(app: Sphinx, docname: str, rows: list[dict]) -> str:
+    try:
+        steps = findings.argument_steps(rows)
+    except findings.FindingError as error:
+        raise ExtensionError(f"{docname}: {error}") from None
+    return findings.argument_overview_html(steps, _rel(app, docname, "book/argument_map"))
 
 
 def book_title(app: Sphinx) -> str:
@@ -624,7 +698,9 @@ def claim_reviews(app: Sphinx, docname: str, records: list[dict]) -> dict | None
     One JSON-LD graph per page: the reviewed report, its author and the reviewing book are nodes
     of their own, which each ClaimReview references by @id rather than repeating them."""
     base = app.config.html_baseurl or ""
-    page = (base.rstrip("/") + "/" if base else "") + app.builder.get_target_uri(docname)
+    # Without a base address each review points into its own page by fragment alone: a path such as
+    # "book/ch7.html" would resolve against the page's own folder to a page that does not exist.
+    page = base.rstrip("/") + "/" + app.builder.get_target_uri(docname) if base else ""
     pub = report.publication()
     shared = [{"@id": "#reviewer", "@type": "Organization", "name": book_title(app)},
               {"@id": "#report-author", "@type": "Person", "name": pub.author},
@@ -674,6 +750,10 @@ def setup(app: Sphinx) -> dict:
     app.add_directive("forecast-corrections-list", ForecastCorrectionsList)
     app.add_directive("forecast-scorecard", ForecastScorecard)
     app.add_directive("forecast-tally", ForecastTally)
+    app.add_directive("finding", Finding)
+    app.add_directive("key-numbers", KeyNumbers)
+    app.add_directive("argument-map", ArgumentMap)
+    app.add_directive("argument-overview", ArgumentOverview)
     app.connect("doctree-read", _note_placeholders)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

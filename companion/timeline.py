@@ -45,6 +45,8 @@ def timeline(events: pd.DataFrame, *, title: str, subtitle: str | None = None, s
              source: str = "Events dataset (data/events.csv); each event's source is in its row") -> alt.TopLevelMixin:
     """A dot per event (a bar for spans) by place, coloured by whether the report (or one section) dates it."""
     shown = events_frame(events, start, end, section)
+    # A point event ships no end (null): only spans draw a bar, and the repeated date is weight on every page.
+    shown = shown.assign(ends=shown.ends.where(shown.ends > shown.date))
     order = shown.sort_values("date")["where"].drop_duplicates().tolist()
     if section is None:
         domain, colours = ["Dated by the report", "Context"], ["#D55E00", "#0072B2"]
@@ -72,6 +74,10 @@ def timeline(events: pd.DataFrame, *, title: str, subtitle: str | None = None, s
         title=title,
         subtitle=(f"{subtitle} " if subtitle else "") + f"Events in the book's data by country (or 'Online', 'Publication'); orange: {highlighted}; bars: events that lasted weeks or months",
         source=source,
-        description=f"Timeline of {len(shown)} events from {shown.date.min():%B %Y} to {shown.date.max():%B %Y}: "
-                    + "; ".join(f"{r.when}, {r.place}: {r.event}" for r in shown.sort_values('date').itertuples()) + ".",
+        # Counts by place, in the chart's order: each event, with its date, place and source, is in the
+        # table under the chart, so the caption does not carry the whole dataset a second time.
+        description=f"Timeline of {len(shown)} events from {shown.date.min():%B %Y} to {shown.date.max():%B %Y}, by "
+                    "place: " + "; ".join(f"{place} {n}" for place, n in shown["where"].value_counts()[order].items())
+                    + f". {(shown.report != 'Context').sum()} of them are {highlighted}. The table under the chart "
+                    "lists each event with its date, place and source.",
     )

@@ -11,7 +11,8 @@ ROWS = claims.read_rows(claims.CLAIMS)  # the same rows as plain strings (empty 
 
 
 def test_every_hit_in_the_report_is_covered_by_a_claim_or_an_exclusion():
-    missing, problems = claims.uncovered(claims.read_rows(claims.CLAIMS), claims.read_rows(claims.EXCLUDED))
+    missing, problems = claims.uncovered(claims.read_rows(claims.CLAIMS), claims.read_rows(claims.EXCLUDED),
+                                         forecasts=claims.read_rows(claims.FORECASTS))
     folded = report.fold(report.text())
     assert problems == []
     assert [f"s{h.section} {h.kind} {h.text!r}: …{h.context(folded, 40)}…" for h in missing] == []
@@ -24,6 +25,34 @@ def test_the_scanner_finds_each_kind_of_hit():
     assert ("month", "June") in hits and ("numeral", "2017") in hits and ("numeral", "6,000") in hits
     assert ("number word", "several") in hits and ("number word", "hundred") in hits
     assert ("ordinal", "second") in hits and ("superlative", "highest") in hits and ("numeral", "48") in hits
+    assert ("quantity word", "wave") in hits
+
+
+@pytest.mark.parametrize("text, found", [
+    ("a majority of these attacks", "majority"), ("a sharp incline in numbers", "incline"),
+    ("the much feared wave of violence", "wave"), ("a wide number of analysts", "a wide number"),
+    ("a large  number of recruits", "a large  number"), ("attacks became more frequent", "more frequent"),
+    ("funding declined", "declined"), ("a surge in recruits", "surge"), ("few fighters", "few"),
+    ("fewer than expected", "fewer"), ("numerous times", "numerous"), ("will continue to grow", "grow"),
+    ("the minority of cases", "minority"), ("a spike in attacks", "spike"), ("the caliphate shrank", "shrank"),
+])
+def test_the_scanner_finds_each_quantity_word(text, found):
+    assert [m.group(0) for m in claims.PATTERNS["quantity word"].finditer(text)] == [found]
+
+
+@pytest.mark.parametrize("text", ["more fighters", "increasingly", "wavering", "fewest", "arise", "growl"])
+def test_the_quantity_words_leave_out_bare_more_and_other_words(text):
+    assert not claims.PATTERNS["quantity word"].search(text)
+
+
+def test_a_forecast_covers_the_quantity_words_in_its_quote():
+    folded = report.folded()
+    forecast = {"id": "f8-insurgency-increase",
+                "quote": "Asymmetric attacks are likely to increase in frequency in areas that ISIS has now lost."}
+    in_quote = lambda hits: [h.text for h in hits if h.kind == "quantity word" and h.section == 8
+                             and "increase in frequency" in h.context(folded, 20)]
+    assert in_quote(claims.uncovered([], [], {8})[0]) == ["increase", "frequency"]
+    assert in_quote(claims.uncovered([], [], {8}, [forecast])[0]) == []
 
 
 def test_the_scanner_counts_every_numeral_of_the_report():
@@ -65,6 +94,8 @@ def test_every_report_value_parses_for_its_kind():
             assert int(row.report_value) >= 1
         elif row.kind == "attribution":  # a body, broadest first: "US government/State Department"
             assert all(part.strip() for part in row.report_value.split("/")), row.id
+        elif row.kind == "trend":  # "[sharp ]rise|decline FIRST..LAST"
+            ledger.parse_trend(row.report_value)
         else:
             ledger.Interval.of(row.report_value)
 

@@ -7,6 +7,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from companion import ledger
@@ -255,6 +256,10 @@ def rule_table() -> dict[str, str]:
         table[f"range/10000..20000/{independent}"] = verdict("10000..20000", independent, "range", "approximate")
     for rank in (1, 2, 3):
         table[f"ranking/1/{rank}"] = verdict(1, rank, "ranking")
+    for claimed, last in itertools.product(("rise", "sharp rise", "decline", "sharp decline"),
+                                           (40, 50, 50.5, 89.5, 90, 100, 110, 110.5, 149.9, 150, 300)):
+        table[f"trend/{claimed}/100->{last}"] = ledger.judge(
+            {"kind": "trend", "report_value": f"{claimed} 2014..2016"}, {2014: 100, 2015: 100, 2016: last}).verdict
     return table
 
 
@@ -353,3 +358,80 @@ def test_an_error_without_materiality_stops(claims_file):
         ledger.check_recordable(wrong)  # reproduce() calls this in the book build
     right = ledger.evaluate("ch1-x", [Figure(100, "s", "l")], note="n", claims_path=claims_file)
     assert right.materiality == "" and ledger.check_recordable(right) is None
+
+
+# The trend rule (issue 19), at its edges: flat band, sharpness, direction, gaps and definitions.
+def trend(report: str, series: dict) -> str:
+    return ledger.judge({"kind": "trend", "report_value": report, "precision": "approximate"}, series).verdict
+
+
+@pytest.mark.parametrize("last, rise, sharp_rise, decline", [
+    (110, "close", "close", "close"),              # +10%: still flat
+    (110.5, "reproduced", "close", "contradicted"),  # just beyond the flat band
+    (149.9, "reproduced", "close", "contradicted"),  # a rise, short of sharp
+    (150, "reproduced", "reproduced", "contradicted"),  # +50%: sharp
+    (90, "close", "close", "close"),               # -10%: flat
+    (89.5, "contradicted", "contradicted", "reproduced"),
+])
+def test_trend_rule_at_its_edges(last, rise, sharp_rise, decline):
+    series = {2014: 100, 2015: 120, 2016: 80, 2017: last}
+    assert trend("rise 2014..2017", series) == rise
+    assert trend("sharp rise 2014..2017", series) == sharp_rise
+    assert trend("decline 2014..2017", series) == decline
+
+
+def test_a_sharp_decline_needs_half_the_start_gone():
+    assert trend("sharp decline 2015..2017", {2015: 100, 2016: 70, 2017: 50}) == "reproduced"
+    assert trend("sharp decline 2015..2017", {2015: 100, 2016: 70, 2017: 50.5}) == "close"
+
+
+def test_trend_compares_the_window_the_claim_names_not_the_whole_series():
+    # 2018 falls outside the claimed window: the fall after it cannot touch the verdict.
+    assert trend("rise 2014..2016", {2014: 1, 2015: 5, 2016: 9, 2017: 0, 2018: 0}) == "reproduced"
+
+
+@pytest.mark.parametrize("report", ["rise", "sharp rise 2017..2014", "slow rise 2014..2017", "rise 2014-2017"])
+def test_a_malformed_trend_claim_is_refused(report):
+    with pytest.raises(ledger.LedgerError, match="not a trend"):
+        trend(report, {2014: 1, 2015: 2})
+
+
+def test_a_trend_is_never_judged_across_a_gap():
+    with pytest.raises(ledger.LedgerError, match="lacks 2016"):
+        trend("rise 2014..2017", {2014: 1, 2015: 2, 2017: 5})
+
+
+def test_a_trend_series_on_two_definitions_is_refused():
+    frame = pd.DataFrame({"year": [2016, 2017, 2018], "value": [1, 2, 3], "area": ["EU (with the UK)"] * 2 + ["EU"],
+                          "source": ["a"] * 3, "locator": ["p. 1"] * 3})
+    with pytest.raises(ledger.LedgerError, match="mixes definitions in 'area'"):
+        ledger.trend_figure(frame, "value")
+    figure = ledger.trend_figure(frame.assign(area="EU"), "value")
+    assert figure.value == "2016:1;2017:2;2018:3" and figure.shown("trend") == "1 (2016) → 2 (2017) → 3 (2018)"
+
+
+def test_a_figure_for_one_reading_is_judged_under_that_reading_alone(tmp_path, fixture_sources):
+    claims_file = tmp_path / "claims.csv"
+    claims_file.write_text(
+        "id,chapter,quote,report_value,unit,kind,precision,bound,attributed_to,related,reading,verdict,error_kind,"
+        "materiality,materiality_why,provenance\n"
+        "ch1-t,1,q,sharp rise 2014..2016,attacks by lone actors,trend,approximate,,,,lone actors,unverifiable,,,,\n")
+    def write(support):  # one file per support: inventories are read once per path
+        readings_file = tmp_path / f"readings-{support}.csv"
+        readings_file.write_text("id,claim,reading,report_value,precision,bound,support,why\n"
+                                 f"ch1-t-all,ch1-t,all attacks,,,,{support},the term is used loosely\n")
+        kwargs["readings_path"] = readings_file
+    searches = tmp_path / "searches.csv"
+    searches.write_text("claim,angle,query,where,date,result,result_url\n" + "".join(
+        f"ch1-t,{a},query {i},pages,2026-12-06,nothing relevant,\n" for i, a in enumerate(ledger.SEARCH_ANGLES)))
+    everything = Figure("2014:2;2015:17;2016:33", "s", "p. 1", reading="ch1-t-all")
+    kwargs = dict(note="n", claims_path=claims_file, searches_path=searches, argument_path=tmp_path / "none.csv")
+    write("weaker")
+    record = ledger.evaluate("ch1-t", [everything], **kwargs)
+    assert record.verdict == "unverifiable"  # the coded reading has no figure of its own
+    assert [(r["id"], r["verdict"]) for r in record.readings] == [("as-coded", "unverifiable"), ("ch1-t-all", "reproduced")]
+    assert record.figures[0]["verdict"] == "reproduced" and record.figures[0]["reading"] == "ch1-t-all"
+    write("equal")
+    assert ledger.evaluate("ch1-t", [everything], **kwargs).verdict == "reproduced"  # equally supported, kinder
+    with pytest.raises(LedgerError, match="not in readings.csv for this claim: ch1-t-other"):
+        ledger.evaluate("ch1-t", [replace(everything, reading="ch1-t-other")], **kwargs)

@@ -247,3 +247,58 @@ def test_the_intro_tallies_the_forecasts_by_score_and_method(built_book):
                              for m in ("rule", "judgement", "unfalsifiable")) for score in forecasts.SCORES}
     assert counts == {s: n for s, n in expected.items() if any(n)}
     assert html_unescape(forecasts.tally_sentence(FORECAST_ROWS)) in html_unescape(tally)
+
+# ---------------------------------------------------------------------------------------------
+# The argument map and the intro's findings (issue 19)
+
+def _step_articles(page: str) -> dict[str, str]:
+    """Each step's article on the argument map, by step id."""
+    return {m.group(1): m.group(2) for m in re.finditer(
+        r'<article class="argument-step[^"]*" id="step-([^"]+)">(.*?)</article>', page, re.S)}
+
+
+def test_the_argument_map_keeps_in_step_with_argument_csv_and_the_ledger(built_book, ledger_json):
+    page = (built_book / "book" / "argument_map.html").read_text()
+    verdicts = {r["id"]: r["verdict"] for r in ledger_json}
+    articles = _step_articles(page)
+    steps = list(csv.DictReader(open(ledger.ARGUMENT, encoding="utf-8")))
+    assert list(articles) == [s["id"] for s in steps]
+    for step in steps:
+        evidence, context = ledger.argument_attachments(step)
+        shown = re.findall(r'<li><span class="verdict-badge verdict-([a-z]+)">.*?#claim-([a-z0-9-]+)"', articles[step["id"]])
+        assert [(claim_id, verdict) for verdict, claim_id in shown] == [(c, verdicts[c]) for c in evidence], step["id"]
+        standing = re.search(r'class="step-standing step-([a-z-]+)"', articles[step["id"]]).group(1)
+        from companion import findings
+        expected = findings.standing([verdicts[c] for c in evidence])
+        assert standing == expected.replace(" ", "-").replace(",", ""), step["id"]
+        for claim_id in context:
+            assert claim_id in articles[step["id"]], (step["id"], claim_id)
+
+
+def test_the_intro_overview_lists_every_step_linked_to_the_map(built_book):
+    intro = (built_book / "book" / "intro.html").read_text()
+    table = re.search(r'<table class="argument-overview">.*?</table>', intro, re.S).group(0)
+    linked = re.findall(r'href="argument_map.html#step-([^"]+)"', table)
+    assert linked == [s["id"] for s in csv.DictReader(open(ledger.ARGUMENT, encoding="utf-8"))]
+
+
+def test_every_finding_on_the_intro_shows_its_check_and_glued_numbers(built_book, ledger_json):
+    intro_source = (ledger.DATA_DIR.parent / "book" / "intro.md").read_text()
+    intro = (built_book / "book" / "intro.html").read_text()
+    written = re.findall(r"```\{finding\} ([a-z-]+)", intro_source)
+    assert len(written) >= 6 and intro.count('<details class="finding-check">') == len(written)
+    assert "{" not in "".join(re.findall(r'<div class="finding"><p>(.*?)</p>', intro))  # every placeholder filled
+    counts = {v: sum(r["verdict"] == v for r in ledger_json) for v in ledger.VERDICTS}
+    assert "every one has a verdict" in intro and f"{counts['unverifiable']} claims" in intro
+    assert f"What is wrong, and how much it matters: {counts['contradicted'] + counts['inconsistent']} claims" in intro
+
+
+def test_the_key_numbers_table_shows_each_marked_claims_best_estimate(built_book):
+    from companion import key_numbers
+
+    intro = (built_book / "book" / "intro.html").read_text()
+    table = re.search(r'<table[^>]*key-numbers-table.*?</table>', intro, re.S).group(0)
+    chosen = key_numbers.best(key_numbers.candidates())
+    assert len(re.findall(r"<tr", table)) - 1 == len(chosen)
+    for claim_id in chosen["claim"]:
+        assert f"#claim-{claim_id}" in table

@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import json
 
+from pathlib import Path
+
 import pytest
 
 from companion import bib, ledger, report
@@ -185,3 +187,29 @@ def test_the_publishers_schema_and_the_reasons_for_each_kind_agree():
     assert kind["constraints"]["enum"] == list(bib.PUBLISHER_KINDS)
     table = bib.publisher_table()
     assert set(table.tier) == set(bib.TIERS) and table.why.str.len().min() > 0
+
+
+def test_every_chapter_ends_with_its_checked_reading_list():
+    from companion import reading
+
+    assert reading.problems() == []
+    for number in range(1, 10):
+        page = next(Path("book").glob(f"ch{number}_*.md")).read_text(encoding="utf-8")
+        assert "## Further reading" in page and f"reading.reading_list({number})" in page, number
+
+
+def test_a_reading_list_refuses_a_short_list_an_unknown_work_and_an_unchecked_identifier(monkeypatch):
+    import pandas as pd
+
+    from companion import reading
+
+    lists = pd.DataFrame({"chapter": [1, 1] + [n for n in range(2, 10) for _ in range(2)] + [1],
+                          "key": ["whiteside2016islamic", "no-such-work"] + ["tonnessen2015heirs"] * 16 + ["ayub2018"],
+                          "why": ["x"] * 19})
+    lists.loc[lists.chapter == 9, "chapter"] = [9, 3]  # chapter 9 is left with one item, chapter 3 gets three
+    monkeypatch.setattr(reading.data, "load", lambda name: lists)
+    found = reading.problems()
+    assert "reading_lists.csv: chapter 9 lists 1 items, not 2 to 5" in found
+    assert any("(no-such-work), column 'key': not in references.bib" in p for p in found)
+    # The report itself is primary but no checked scholarly item: it carries no 'checked' record.
+    assert any("(ayub2018): the entry's 'checked' must give the page" in p for p in found)
