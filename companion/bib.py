@@ -101,8 +101,14 @@ PUBLISHER_KINDS: dict[str, str] = {
 }
 
 
+def plain_field(key: str, name: str, path=BIBLIOGRAPHY) -> str:
+    """An entry's field as a reader reads it: without BibTeX's braces and its escaped & and %."""
+    return (entries(path)[key].fields.get(name, "").replace("{", "").replace("}", "").replace("\\&", "&")
+            .replace("\\%", "%").strip())
+
+
 def publisher_of(key: str, path=BIBLIOGRAPHY) -> str:
-    return entries(path)[key].fields.get("publisher", "").replace("{", "").replace("}", "").replace("\\&", "&")
+    return plain_field(key, "publisher", path)
 
 
 def publisher_table(path=BIBLIOGRAPHY):
@@ -142,9 +148,8 @@ def short(key: str) -> str:
 
 
 def plain_title(key: str) -> str:
-    """An entry's title without BibTeX's braces and escapes."""
-    return (entries()[key].fields.get("title", "").replace("{", "").replace("}", "").replace("\\%", "%")
-            .replace("--", "–"))
+    """An entry's title without BibTeX's braces and escapes, its en dash ("--") drawn."""
+    return plain_field(key, "title").replace("--", "–")
 
 
 def cite_html(key: str) -> str:

@@ -323,7 +323,8 @@ TREND_FLAT = 0.10
 TREND_SHARP = 0.50
 TREND_DIRECTIONS = ("rise", "decline")
 TREND_STRENGTHS = ("", "sharp")
-_TREND = re.compile(r"^(?:(?P<strength>sharp) )?(?P<direction>rise|decline) (?P<first>\d{4})\.\.(?P<last>\d{4})$")
+_TREND = re.compile(rf"^(?:(?P<strength>{'|'.join(s for s in TREND_STRENGTHS if s)}) )?"
+                    rf"(?P<direction>{'|'.join(TREND_DIRECTIONS)}) (?P<first>\d{{4}})\.\.(?P<last>\d{{4}})$")
 
 
 def parse_trend(value: str) -> tuple[str, str, int, int]:

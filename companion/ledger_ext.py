@@ -642,19 +642,15 @@ def _resolve(app: Sphinx, doctree: nodes.document, docname: str) -> None:
               "key-numbers": lambda: render_key_numbers(app, docname, rows),
               "argument-map": lambda: render_argument_map(app, docname, rows),
               "argument-overview": lambda: render_argument_overview(app, docname, rows)}
+    # The summary's facts, computed once per page however many findings it holds.
+    facts = functools.cache(lambda: findings.facts(rows, records, getattr(app, "companion_scorecard", [])))
     for node in list(doctree.findall(ledger_placeholder)):
-        if node["what"] == "finding":
-            shown = render_finding(app, docname, rows, records, node["check"], node["text"])
-        else:
-            shown = render[node["what"]]()
+        try:
+            shown = (findings.finding_html(node["check"], node["text"], facts()) if node["what"] == "finding"
+                     else render[node["what"]]())
+        except findings.FindingError as error:  # a finding or a step the records no longer support
+            raise ExtensionError(f"{docname}: {error}") from None
         node.replace_self(nodes.raw("", shown, format="html"))
-
-
-def render_finding(app: Sphinx, docname: str, rows: list[dict], records: dict[str, dict], check: str, text: str) -> str:
-    try:
-        return findings.finding_html(check, text, findings.facts(rows, records, getattr(app, "companion_scorecard", [])))
-    except findings.FindingError as error:
-        raise ExtensionError(f"{docname}: {error}") from None
 
 
 def _claim_link(app: Sphinx, docname: str):
@@ -673,18 +669,11 @@ def render_key_numbers(app: Sphinx, docname: str, rows: list[dict]) -> str:
 
 
 def render_argument_map(app: Sphinx, docname: str, rows: list[dict]) -> str:
-    try:
-        return findings.argument_map_html(findings.argument_steps(rows), _claim_link(app, docname))
-    except findings.FindingError as error:
-        raise ExtensionError(f"{docname}: {error}") from None
+    return findings.argument_map_html(findings.argument_steps(rows), _claim_link(app, docname))
 
 
 def render_argument_overview(app: Sphinx, docname: str, rows: list[dict]) -> str:
-    try:
-        steps = findings.argument_steps(rows)
-    except findings.FindingError as error:
-        raise ExtensionError(f"{docname}: {error}") from None
-    return findings.argument_overview_html(steps, _rel(app, docname, "book/argument_map"))
+    return findings.argument_overview_html(findings.argument_steps(rows), _rel(app, docname, "book/argument_map"))
 
 
 def book_title(app: Sphinx) -> str:

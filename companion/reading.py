@@ -10,16 +10,12 @@ import html
 import re
 
 from companion import data, inline_style
-from companion.bib import STRONG_TIERS, entries, plain_title, short, tier
+from companion.bib import STRONG_TIERS, entries, plain_field, plain_title, tier
 
 MIN_ITEMS, MAX_ITEMS = 2, 5
 # Where an item's identifier was seen. A copy of the publisher's own page (a cover or imprint page
 # reproduced elsewhere) is said so on the list: it is the publisher's text, not the publisher's site.
 CHECKED_ON = ("the publisher's page", "a catalogue page", "a copy of the publisher's own page")
-
-
-def _field(key: str, name: str) -> str:
-    return entries()[key].fields.get(name, "").replace("{", "").replace("}", "").replace("\\&", "&").strip()
 
 
 def problems() -> list[str]:
@@ -38,18 +34,18 @@ def problems() -> list[str]:
             continue
         if tier(row.key) not in STRONG_TIERS:
             found.append(f"{where}: tier {tier(row.key)!r}; a reading list holds primary or reputable work only")
-        if not any(_field(row.key, name) for name in ("doi", "isbn", "url")):
+        if not any(plain_field(row.key, name) for name in ("doi", "isbn", "url")):
             found.append(f"{where}: the entry has no DOI, ISBN or address")
-        if not re.match(r"https?://\S+ : \S", _field(row.key, "checked")):
+        if not re.match(r"https?://\S+ : \S", plain_field(row.key, "checked")):
             found.append(f"{where}: the entry's 'checked' must give the page and the words seen ('<address> : <quote>')")
-        if _field(row.key, "checked_on") not in CHECKED_ON:
+        if plain_field(row.key, "checked_on") not in CHECKED_ON:
             found.append(f"{where}: the entry's 'checked_on' must be one of {CHECKED_ON}")
     return found
 
 
 def _identifier(key: str) -> str:
     esc = html.escape
-    doi, isbn, url = (_field(key, name) for name in ("doi", "isbn", "url"))
+    doi, isbn, url = (plain_field(key, name) for name in ("doi", "isbn", "url"))
     if doi:
         return f'DOI <a href="https://doi.org/{esc(doi)}">{esc(doi)}</a>'
     if isbn:
@@ -58,12 +54,12 @@ def _identifier(key: str) -> str:
 
 
 def _venue(key: str) -> str:
-    journal = _field(key, "journal")
-    volume, number, pages = (_field(key, name) for name in ("volume", "number", "pages"))
+    journal = plain_field(key, "journal")
+    volume, number, pages = (plain_field(key, name) for name in ("volume", "number", "pages"))
     if journal:
         where = journal + (f" {volume}" if volume else "") + (f"({number})" if number else "")
         return where + (f": {pages.replace('--', '–')}" if pages else "")
-    return _field(key, "publisher")
+    return plain_field(key, "publisher")
 
 
 def reading_list(chapter: int):
@@ -78,7 +74,7 @@ def reading_list(chapter: int):
     items = []
     for row in lists[lists["chapter"] == chapter].itertuples(index=False):
         esc = html.escape
-        checked = _field(row.key, "checked_on")
+        checked = plain_field(row.key, "checked_on")
         items.append(f"<li>{cite_html(row.key)} <em>{esc(plain_title(row.key))}</em>. {esc(_venue(row.key))}. "
                      f"{_identifier(row.key)} (checked on {esc(checked)}). {esc(row.why)}</li>")
     return HTML(inline_style() + f'<ul class="reading-list">{"".join(items)}</ul>')
